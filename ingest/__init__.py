@@ -1,0 +1,1 @@
+"""Ingest: read reports, rebuild their numbered structure, chunk, embed, store."""

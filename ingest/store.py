@@ -1,0 +1,507 @@
+"""The index: a Chroma collection of chunks (cosine space) + one JSON record per report.
+
+Layout under ``settings.data_dir``::
+
+    chroma/              Chroma's own files (embedded mode only)
+    records/<doc_id>.json the whole parsed Report (meta, paragraphs, judgements,
+                         recommendations, content_hash): what ``list``/``show``/
+                         ``records`` read, and the commit point of an ingest
+    ingest.lock          held (flock) by a running ingest
+
+Embedded mode (default) opens ``chromadb.PersistentClient(settings.chroma_dir)``.
+Server mode (``CHROMA_HOST`` set) talks to a Chroma server with ``HttpClient``; the
+records still live in the *local* data dir, so every machine that ingests into or
+answers from one server must share that folder (or ingest on one machine only).
+
+Consistency: a chunk belongs to the index only when its (doc_id, content_hash)
+matches that doc's records file. ``replace`` adds the new chunks (their ids carry
+the new hash), writes the records file (commit), then deletes the old hash's
+chunks. A failure before the commit removes what it added; a process killed at any
+point leaves at worst orphan chunks, which ``repair()`` deletes.
+
+Chroma types stop here: callers get ``Chunk``/``Report`` dataclasses.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import errno
+import fcntl
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BusyError, ConfigError, NotFoundError, StoreError
+from .model import Chunk, Report
+from .serialize import report_from_dict, report_to_dict
+from .settings import Settings
+
+_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+_LIST_HINT = "see the ids with `python -m ingest list`"
+# Chroma returns these in metadata; they are part of the Chunk itself, not its metadata.
+_EMBED_TEXT = "embed_text"
+
+
+class Index:
+    def __init__(self, settings: Settings, *, batch_size: int | None = None):
+        if batch_size is not None and batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        if not _COLLECTION_NAME.match(settings.collection):
+            raise ConfigError(
+                f"RAG_COLLECTION={settings.collection!r} is not a valid Chroma collection name: "
+                "3-512 characters from a-z A-Z 0-9 . _ -, starting and ending with a letter or digit"
+            )
+        self.settings = settings
+        self.records_dir = Path(settings.records_dir)
+        self._batch_size = batch_size
+        self._client = None
+        self._col = None
+
+    # -- connection ------------------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        """Human description of the Chroma behind this index."""
+        s = self.settings
+        return f"Chroma server {s.chroma_host}:{s.chroma_port}" if s.server_mode else f"{s.chroma_dir}"
+
+    def _collection(self):
+        if self._col is None:
+            client = self._connect()
+            with self._guard(f"open the collection {self.settings.collection!r}"):
+                self._col = client.get_or_create_collection(
+                    self.settings.collection,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,  # we always pass vectors; never load Chroma's default model
+                )
+            self._client = client
+        return self._col
+
+    def _connect(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        s = self.settings
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if not s.server_mode:
+            try:
+                return chromadb.PersistentClient(path=str(s.chroma_dir), settings=chroma_settings)
+            except Exception as exc:
+                raise StoreError(f"cannot open the index at {s.chroma_dir}: {_one_line(exc)}") from None
+        headers = {"Authorization": f"Bearer {s.chroma_token}"} if s.chroma_token else None
+        try:
+            client = chromadb.HttpClient(
+                host=s.chroma_host, port=s.chroma_port, headers=headers, settings=chroma_settings
+            )
+            client.heartbeat()
+            return client
+        except Exception as exc:
+            if _is_auth_error(exc):
+                raise StoreError(
+                    f"the Chroma server at {s.chroma_host}:{s.chroma_port} refused our token; check CHROMA_TOKEN"
+                ) from None
+            raise StoreError(
+                f"cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port}; start it with "
+                f"`chroma run --path DIR --port {s.chroma_port}` or unset CHROMA_HOST"
+            ) from None
+
+    @contextlib.contextmanager
+    def _guard(self, doing: str):
+        """Chroma / HTTP failures -> StoreError naming what we were doing."""
+        try:
+            yield
+        except (StoreError, ConfigError):
+            raise
+        except Exception as exc:
+            if _is_chroma_failure(exc):
+                hint = ""
+                if "dimension" in str(exc).lower():
+                    hint = (
+                        "; the index was built with another embedding model: set RAG_COLLECTION "
+                        "to a new name, or remove the data folder and ingest again"
+                    )
+                elif self.settings.server_mode and _is_transport_error(exc):
+                    hint = f"; is the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} still running?"
+                raise StoreError(f"cannot {doing} in {self.where}: {_one_line(exc)}{hint}") from None
+            raise
+
+    def _batch(self) -> int:
+        if self._batch_size is None:
+            try:
+                self._batch_size = max(1, min(1000, int(self._client.get_max_batch_size())))
+            except Exception:
+                self._batch_size = 500
+        return self._batch_size
+
+    # -- records ---------------------------------------------------------------------
+
+    def _record_path(self, doc_id: str) -> Path:
+        if not _SAFE_ID.match(doc_id or ""):
+            raise StoreError(
+                f"report id {doc_id!r} cannot be used: ids are letters, digits, '.', '_' and '-'"
+            )
+        return self.records_dir / f"{doc_id}.json"
+
+    def _read_record(self, path: Path) -> dict:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise StoreError(
+                f"{path}: cannot read this index record ({_one_line(exc)}); delete it and ingest the report again"
+            ) from None
+
+    def _record_ids(self) -> list[str]:
+        if not self.records_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.records_dir.glob("*.json") if not p.name.startswith("."))
+
+    def current_hash(self, doc_id: str) -> str | None:
+        """The content hash of the committed version of ``doc_id``, or None."""
+        try:
+            return self._read_record(self._record_path(doc_id)).get("content_hash") or None
+        except FileNotFoundError:
+            return None
+
+    def hashes(self) -> dict[str, str]:
+        """doc_id -> committed content hash, for every report in the index."""
+        out = {}
+        for doc_id in self._record_ids():
+            h = self.current_hash(doc_id)
+            if h:
+                out[doc_id] = h
+        return out
+
+    def report(self, doc_id: str) -> Report:
+        path = self._record_path(doc_id)
+        try:
+            data = self._read_record(path)
+        except FileNotFoundError:
+            raise NotFoundError(f"no report {doc_id!r} in the index; {_LIST_HINT}") from None
+        try:
+            return report_from_dict(data)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StoreError(
+                f"{path}: not a valid index record ({_one_line(exc)}); delete it and ingest the report again"
+            ) from None
+
+    def reports(self) -> list[Report]:
+        out = []
+        for doc_id in self._record_ids():
+            try:
+                out.append(self.report(doc_id))
+            except NotFoundError:  # removed while we listed
+                continue
+        return out
+
+    def record_infos(self) -> dict[str, dict]:
+        """doc_id -> book-keeping (``record_info``) for every report in the index."""
+        out = {}
+        for doc_id in self._record_ids():
+            try:
+                out[doc_id] = self.record_info(doc_id)
+            except NotFoundError:
+                continue
+        return out
+
+    def record_info(self, doc_id: str) -> dict:
+        """Book-keeping kept beside the report: chunks, indexed_at and what the
+        ingest passed as ``info`` to ``replace``."""
+        try:
+            data = self._read_record(self._record_path(doc_id))
+        except FileNotFoundError:
+            raise NotFoundError(f"no report {doc_id!r} in the index; {_LIST_HINT}") from None
+        return dict(data.get("index", {}))
+
+    # -- chunks ----------------------------------------------------------------------
+
+    def count(self, doc_id: str | None = None, content_hash: str | None = None) -> int:
+        """Chunks in the collection (of one doc, and one version of it, if given)."""
+        col = self._collection()
+        with self._guard("count chunks"):
+            if doc_id is None and content_hash is None:
+                return int(col.count())
+            got = col.get(where=_where(doc_id=doc_id, content_hash=content_hash), include=[])
+            return len(got["ids"])
+
+    def is_current(self, doc_id: str, content_hash: str) -> bool:
+        """True if ``content_hash`` is committed for ``doc_id`` and all its chunks are present."""
+        if self.current_hash(doc_id) != content_hash:
+            return False
+        expected = self.record_info(doc_id).get("chunks")
+        have = self.count(doc_id=doc_id, content_hash=content_hash)
+        return have == expected if isinstance(expected, int) else have > 0
+
+    def replace(
+        self,
+        report: Report,
+        chunks: list[Chunk],
+        embeddings: list[list[float]],
+        *,
+        info: dict | None = None,
+    ) -> None:
+        """Make ``report`` (with these chunks) the indexed version of its doc_id.
+
+        All-or-nothing up to the commit (the records file); see the module doc.
+        ``info`` is JSON book-keeping kept beside the report (``record_info``).
+        """
+        doc_id, new_hash = report.doc_id, report.content_hash
+        if not new_hash:
+            raise ValueError(f"{doc_id}: report has no content_hash")
+        if len(chunks) != len(embeddings):
+            raise ValueError(f"{doc_id}: {len(chunks)} chunks but {len(embeddings)} embeddings")
+        for c in chunks:
+            if c.doc_id != doc_id or c.metadata.get("content_hash") != new_hash:
+                raise ValueError(f"chunk {c.chunk_id} does not belong to {doc_id}@{new_hash[:12]}")
+        record_path = self._record_path(doc_id)
+        col = self._collection()
+        ids = [c.chunk_id for c in chunks]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{doc_id}: duplicate chunk ids")
+
+        step = self._batch()
+        existing: set[str] = set()  # ids already stored (same version): never rolled back
+        with self._guard("check existing chunks"):
+            for i in range(0, len(ids), step):
+                existing.update(col.get(ids=ids[i : i + step], include=[])["ids"])
+        added: list[str] = []
+        try:
+            for i in range(0, len(chunks), step):
+                batch = chunks[i : i + step]
+                batch_ids = [c.chunk_id for c in batch]
+                # counted before the call: a batch that fails half-way is rolled back too
+                added.extend(x for x in batch_ids if x not in existing)
+                with self._guard(f"store the chunks of {doc_id}"):
+                    col.upsert(
+                        ids=batch_ids,
+                        embeddings=[list(map(float, e)) for e in embeddings[i : i + step]],
+                        documents=[c.text for c in batch],
+                        metadatas=[_to_chroma_metadata(c) for c in batch],
+                    )
+            record = report_to_dict(report)
+            record["index"] = {
+                **(info or {}),
+                "chunks": len(chunks),
+                "indexed_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            }
+            try:
+                _write_json(record_path, record)  # <- commit point
+            except OSError as exc:
+                raise StoreError(f"cannot write {record_path}: {_one_line(exc)}") from None
+        except BaseException as exc:
+            self._rollback(added)
+            if isinstance(exc, StoreError) or not isinstance(exc, Exception):
+                raise  # StoreError as is; KeyboardInterrupt/SystemExit after the rollback
+            raise StoreError(f"cannot store {doc_id}: {_one_line(exc)}") from exc
+
+        # committed: drop the chunks of every other version of this doc
+        with self._guard(f"remove the old chunks of {doc_id} (the next ingest will retry)"):
+            col.delete(where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": new_hash}}]})
+
+    def _rollback(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        step = self._batch()
+        try:
+            for i in range(0, len(ids), step):
+                self._col.delete(ids=ids[i : i + step])
+        except Exception:
+            pass  # best effort: they carry an uncommitted hash, so repair() removes them
+
+    def repair(self) -> int:
+        """Delete chunks whose (doc_id, content_hash) is not a committed record. Returns how many."""
+        col = self._collection()
+        committed = self.hashes()
+        orphans: list[str] = []
+        page = 5000
+        offset = 0
+        with self._guard("check the index for orphan chunks"):
+            while True:
+                got = col.get(include=["metadatas"], limit=page, offset=offset)
+                ids = got["ids"]
+                for cid, meta in zip(ids, got["metadatas"] or []):
+                    meta = meta or {}
+                    if committed.get(meta.get("doc_id")) != meta.get("content_hash"):
+                        orphans.append(cid)
+                if len(ids) < page:
+                    break
+                offset += page
+            step = self._batch()
+            for i in range(0, len(orphans), step):
+                col.delete(ids=orphans[i : i + step])
+        return len(orphans)
+
+    def remove(self, doc_id: str) -> int:
+        """Remove a report: its record (commit), then its chunks. Returns chunks removed."""
+        path = self._record_path(doc_id)
+        col = self._collection()
+        had_record = path.exists()
+        n = self.count(doc_id=doc_id)
+        if not had_record and n == 0:
+            raise NotFoundError(f"no report {doc_id!r} in the index; {_LIST_HINT}")
+        if had_record:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"cannot delete {path}: {_one_line(exc)}") from None
+        with self._guard(f"remove the chunks of {doc_id} (the next ingest will retry)"):
+            col.delete(where={"doc_id": doc_id})
+        return n
+
+    def query(self, embedding: list[float], k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
+        """The ``k`` nearest chunks, best first, each with its cosine similarity (1 - distance).
+
+        ``where`` is a Chroma metadata filter over the chunk metadata keys, e.g.
+        ``{"authority": "Dorset County Council"}`` or ``{"year": {"$gte": 2016}}``.
+        """
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        col = self._collection()
+        with self._guard("search the index"):
+            res = col.query(
+                query_embeddings=[list(map(float, embedding))],
+                n_results=k,
+                where=where or None,
+                include=["documents", "metadatas", "distances"],
+            )
+        ids = res["ids"][0] if res["ids"] else []
+        docs = (res.get("documents") or [[]])[0]
+        metas = (res.get("metadatas") or [[]])[0]
+        dists = (res.get("distances") or [[]])[0]
+        return [
+            (_from_chroma(cid, doc, meta), 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(ids, docs, metas, dists)
+        ]
+
+    def chunks(self, doc_id: str) -> list[Chunk]:
+        """Every stored chunk of ``doc_id``, in reading order."""
+        col = self._collection()
+        with self._guard(f"read the chunks of {doc_id}"):
+            got = col.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        out = [_from_chroma(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return sorted(out, key=lambda c: (c.metadata.get("order", 0), c.part))
+
+
+# -- lock ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings) -> Iterator[Path]:
+    """Hold ``data_dir/ingest.lock`` (flock, non-blocking) for the duration."""
+    data_dir = Path(settings.data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data folder {data_dir}: {_one_line(exc)}; check RAG_DATA_DIR") from None
+    path = data_dir / "ingest.lock"
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise BusyError(f"another ingest is running ({path}); wait for it to finish") from None
+            raise StoreError(f"cannot lock {path}: {_one_line(exc)}") from None
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            yield path
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write atomically: a temp file in the same folder, fsync, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _where(**equal) -> dict | None:
+    clauses = [{k: v} for k, v in equal.items() if v is not None]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _to_chroma_metadata(chunk: Chunk) -> dict:
+    meta = {}
+    for key, value in chunk.metadata.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or isinstance(value, (int, float, str)):
+            meta[key] = value
+        else:
+            meta[key] = getattr(value, "value", str(value))
+    meta.setdefault("doc_id", chunk.doc_id)
+    meta.setdefault("locator", chunk.locator)
+    meta["part"] = chunk.part
+    meta["parts"] = chunk.parts
+    meta[_EMBED_TEXT] = chunk.embed_text
+    return meta
+
+
+def _from_chroma(chunk_id: str, document: str | None, metadata: dict | None) -> Chunk:
+    meta = dict(metadata or {})
+    embed_text = meta.pop(_EMBED_TEXT, "") or ""
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta.get("doc_id", "")),
+        locator=str(meta.get("locator", "")),
+        part=int(meta.get("part", 0)),
+        parts=int(meta.get("parts", 1)),
+        text=document or "",
+        embed_text=embed_text,
+        metadata=meta,
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _is_chroma_failure(exc: BaseException) -> bool:
+    try:
+        from chromadb.errors import ChromaError
+    except ImportError:  # pragma: no cover
+        ChromaError = ()  # type: ignore[assignment]
+    return isinstance(exc, ChromaError) or _is_transport_error(exc)
+
+
+def _is_transport_error(exc: BaseException) -> bool:
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover
+        return isinstance(exc, ConnectionError)
+    return isinstance(exc, (httpx.HTTPError, ConnectionError))
+
+
+def _is_auth_error(exc: BaseException) -> bool:
+    name = type(exc).__name__.lower()
+    text = str(exc).lower()
+    return "auth" in name or "401" in text or "403" in text or "unauthori" in text or "forbidden" in text

@@ -1,0 +1,201 @@
+"""Shared fixtures: repo on sys.path, no network, settings in tmp, one real embedder.
+
+Fixtures:
+- ``block_network`` (autouse): ``socket.connect`` to anything but loopback or a
+  Unix socket raises, so a test that tries to download fails at once.
+- ``settings``: ``Settings`` whose data dir and corpus dir are in ``tmp_path``.
+- ``embedder``: the real all-MiniLM-L6-v2 model, loaded once per session.
+- ``make_report``: builds a small hand-made ``Report`` (no parser involved).
+- ``write_corpus``: writes report .txt files and a manifest.csv into a folder.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+
+
+# -- network ---------------------------------------------------------------------------
+
+
+def _is_local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0]
+    if isinstance(host, bytes):
+        host = host.decode()
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def block_network(monkeypatch):
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise OSError(f"network access blocked in tests: {address!r}")
+        return real_connect(sock, address)
+
+    def connect_ex(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise OSError(f"network access blocked in tests: {address!r}")
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    yield
+
+
+# -- settings, model -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real model, loaded once for the whole session (shared via load_embedder)."""
+    from ingest.embedder import load_embedder
+
+    return load_embedder(Settings())
+
+
+# -- hand-made reports ---------------------------------------------------------------------
+
+
+def _make_report(
+    doc_id: str = "dorset-2011",
+    paragraphs: list[tuple] | None = None,
+    *,
+    authority: str = "Dorset County Council",
+    year: int = 2011,
+    voice: Voice = Voice.OFSTED,
+    title: str = "Inspection of safeguarding and looked after children services: Dorset",
+    judgements: list[tuple] = (),
+    recommendations: list[tuple] = (),
+    content_hash: str = "",
+) -> Report:
+    """paragraphs: (locator, heading_path tuple, text[, kind[, lead_in]]) in reading order.
+    judgements: (area, heading_path tuple, grade). recommendations: (locator, text, timescale)."""
+    if paragraphs is None:
+        paragraphs = [
+            ("1", ("About this inspection",), "The inspection evaluated services for children in care."),
+            ("2", ("Services for looked after children", "Being healthy"),
+             "Health assessments for looked after children are timely and of good quality."),
+            ("3", ("Services for looked after children", "Staying safe"),
+             "Children in care say they feel safe in their placements and with their carers."),
+        ]
+    meta = ReportMeta(
+        doc_id=doc_id,
+        title=title,
+        authority=authority,
+        year=year,
+        publisher="Ofsted" if voice is Voice.OFSTED else authority,
+        report_type="inspection report" if voice is Voice.OFSTED else "council report",
+        voice=voice,
+        source_file=f"{doc_id}.txt",
+        period="",
+    )
+    paras = []
+    for order, p in enumerate(paragraphs):
+        locator, path, text = p[0], tuple(p[1]), p[2]
+        kind = p[3] if len(p) > 3 else Kind.PARAGRAPH
+        lead_in = p[4] if len(p) > 4 else ""
+        number = locator if locator.replace(".", "").isdigit() else None
+        paras.append(Paragraph(doc_id, locator, path, kind, text, order, number=number, lead_in=lead_in))
+    judg = tuple(
+        Judgement(doc_id, area, tuple(path), grade.capitalize(), grade, None,
+                  "safeguarding and looked after children (2009-2012)", f"{area} grade", "grade line")
+        for area, path, grade in judgements
+    )
+    recs = tuple(Recommendation(doc_id, text, timescale, "", locator) for locator, text, timescale in recommendations)
+    if not content_hash:
+        import hashlib
+
+        content_hash = hashlib.sha256(repr((meta, paras, judg, recs)).encode()).hexdigest()
+    return Report(meta, tuple(paras), judg, recs, content_hash)
+
+
+@pytest.fixture
+def make_report():
+    return _make_report
+
+
+# -- files on disk ---------------------------------------------------------------------------
+
+MANIFEST_HEADER = "file,authority,year,publisher,report_type,title,period\n"
+
+
+def report_text(place: str, year: int, topics: list[str]) -> str:
+    """A small report in the corpus's plain-text shape: title, headings, numbered paragraphs."""
+    lines = [f"Inspection of children's services: {place}", "", f"Published: 1 March {year}", ""]
+    n = 1
+    for topic in topics:
+        lines += [topic.capitalize(), ""]
+        lines += [
+            f"{n}. Inspectors found that {topic} arrangements for children in {place} were reviewed "
+            f"regularly by managers, and that staff understood their responsibilities well.",
+            "",
+            f"{n + 1}. The council's work on {topic} has improved since {year - 2}; partners share "
+            f"information promptly and children's views shape the plans made for them.",
+            "",
+        ]
+        n += 2
+    return "\n".join(lines)
+
+
+def _write_corpus(folder: Path, reports: dict[str, tuple[str, str, int]], extra_rows: str = "") -> Path:
+    """reports: file name -> (text, authority, year). Writes the files and manifest.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [MANIFEST_HEADER]
+    for name, (text, authority, year) in reports.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        rows.append(f'{name},{authority},{year},Ofsted,inspection report,"Inspection: {authority}",\n')
+    (folder / "manifest.csv").write_text("".join(rows) + extra_rows, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def write_corpus():
+    return _write_corpus
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """Two good reports, a README and a non-report file that a folder walk skips."""
+    folder = _write_corpus(
+        tmp_path / "corpus",
+        {
+            "dorset-2011-ofsted.txt": (report_text("Dorset", 2011, ["adoption", "fostering"]),
+                                       "Dorset County Council", 2011),
+            "poole-2017-ofsted.txt": (report_text("Poole", 2017, ["care leavers", "early help"]),
+                                      "Borough of Poole", 2017),
+        },
+    )
+    (folder / "README.md").write_text("# test corpus\n", encoding="utf-8")
+    (folder / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    return folder

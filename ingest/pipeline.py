@@ -27,7 +27,7 @@ from .errors import ParseError, RagError
 from .manifest import load_manifest, meta_for
 from .model import Report, ReportMeta
 from .parser import PARSER_VERSION, parse
-from .readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_text
+from .readers import SUPPORTED_SUFFIXES, read_text
 from .settings import Settings
 from .store import Index, ingest_lock
 
@@ -79,7 +79,7 @@ class Ingestor:
         self.chunker = Chunker(settings)  # checks the encoding setting
         self.embedder = embedder if embedder is not None else SentenceTransformerEmbedder.from_settings(settings)
         self.index = index if index is not None else Index(settings)
-        self.max_bytes = DEFAULT_MAX_BYTES
+        self.max_bytes = settings.max_file_mb * 1024 * 1024
         self._warm = False
 
     @property

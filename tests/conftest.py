@@ -13,7 +13,10 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -199,3 +202,61 @@ def small_corpus(tmp_path) -> Path:
     (folder / "README.md").write_text("# test corpus\n", encoding="utf-8")
     (folder / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     return folder
+
+
+# -- a real Chroma server ------------------------------------------------------------------
+
+START_TIMEOUT = 60.0  # seconds for the server to answer its heartbeat
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chroma_script() -> Path:
+    script = Path(sys.executable).parent / "chroma"
+    if not script.exists():
+        pytest.fail(f"the chroma CLI is not next to {sys.executable}; install chromadb in this environment")
+    return script
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A `chroma run` on a free loopback port; yields (host, port); stopped at the end."""
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    log = open(path / "server.log", "wb")
+    proc = subprocess.Popen(
+        [str(chroma_script()), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}:\n{(path / 'server.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"chroma run did not answer {url} within {START_TIMEOUT:.0f}s:\n"
+                            f"{(path / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield "127.0.0.1", port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()

@@ -13,7 +13,7 @@ from conftest import _write_corpus, report_text
 from ingest.settings import Settings
 from ingest.store import ingest_lock
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration  # real model + Chroma in a subprocess; ~10 s in all
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -156,6 +156,7 @@ def test_empty_folder_is_an_error(tmp_path):
     assert_one_error_line(proc, "no report files")
 
 
+@pytest.mark.slow  # waits for the subprocess to be mid-ingest
 def test_ctrl_c_prints_interrupted_and_exits_130(tmp_path, small_corpus):
     import signal
     import time

@@ -126,6 +126,18 @@ def test_named_files_that_cannot_be_ingested_fail(ingestor, small_corpus, tmp_pa
     assert ingestor.index.reports() == []
 
 
+def test_file_over_the_size_limit_fails(settings, spy, small_corpus):
+    import dataclasses
+
+    ingestor = Ingestor(dataclasses.replace(settings, max_file_mb=1), embedder=spy)
+    big = small_corpus / "big-2018.txt"
+    big.write_text(report_text("Big", 2018, ["adoption"]) + "\n\nfiller words here. " * 70000, encoding="utf-8")
+    results = by_name(ingestor.ingest([small_corpus]))
+    assert results["big-2018.txt"].status == "failed"
+    assert "limit" in results["big-2018.txt"].error and "RAG_MAX_FILE_MB" in results["big-2018.txt"].error
+    assert results["dorset-2011-ofsted.txt"].status == "added"
+
+
 def test_same_text_under_two_names_in_one_run(ingestor, small_corpus):
     text = (small_corpus / "dorset-2011-ofsted.txt").read_text()
     (small_corpus / "dorset-2011-copy.txt").write_text(text, encoding="utf-8")

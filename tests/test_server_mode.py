@@ -1,12 +1,10 @@
 """Server mode: the same ingest and query through a real local `chroma run` server."""
 from __future__ import annotations
 
+import dataclasses
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,64 +14,9 @@ from ingest.pipeline import Ingestor
 from ingest.settings import Settings
 from ingest.store import Index
 
+from conftest import ROOT, free_port
+
 pytestmark = pytest.mark.integration
-
-ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT = 60.0  # seconds for the server to answer its heartbeat
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def chroma_script() -> Path:
-    script = Path(sys.executable).parent / "chroma"
-    if not script.exists():
-        pytest.fail(f"the chroma CLI is not next to {sys.executable}; install chromadb in this environment")
-    return script
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    """A `chroma run` on a free loopback port; yields (host, port); stopped at the end."""
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = open(path / "server.log", "wb")
-    proc = subprocess.Popen(
-        [str(chroma_script()), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}:\n{(path / 'server.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not answer {url} within {START_TIMEOUT:.0f}s:\n"
-                            f"{(path / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
-
 
 @pytest.fixture
 def server_settings(chroma_server, tmp_path, request):
@@ -102,9 +45,8 @@ def test_ingest_and_query_through_the_server(server_settings, embedder, small_co
     assert index.count(doc_id="poole-2017-ofsted") == 0
 
 
-def test_a_bearer_token_is_sent_without_breaking_an_open_server(server_settings, embedder, make_report):
-    settings = Settings(**{**server_settings.__dict__, "chroma_token": "s3cret"})
-    index = Index(settings)
+def test_a_bearer_token_is_sent_without_breaking_an_open_server(server_settings):
+    index = Index(dataclasses.replace(server_settings, chroma_token="s3cret"))
     assert index.count() == 0
 
 
@@ -119,7 +61,6 @@ def test_server_down_is_a_store_error(tmp_path):
     )
 
 
-@pytest.mark.slow
 def test_cli_with_server_down_prints_one_line(tmp_path, small_corpus):
     port = free_port()
     env = {

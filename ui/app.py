@@ -40,17 +40,17 @@ st.dataframe(
     [{"report": r.meta.short_title, "title": r.meta.title, "whose words": r.meta.voice.description,
       "paragraphs": len(r.paragraphs), "judgements": len(r.judgements),
       "recommendations": len(r.recommendations), "doc_id": r.doc_id} for r in reports],
-    hide_index=True, use_container_width=True,
+    hide_index=True, width="stretch",
 )
 
 chosen = st.selectbox("Report", reports, format_func=lambda r: f"{r.meta.short_title}: {r.meta.title}")
 judgements, recommendations, paragraphs = st.tabs(["Judgements", "Recommendations", "Paragraphs"])
 with judgements:
     st.dataframe([{"area": j.area, "grade": j.grade, "as printed": j.grade_printed, "section": " > ".join(j.heading_path),
-                   "locator": j.locator} for j in chosen.judgements], hide_index=True, use_container_width=True)
+                   "locator": j.locator} for j in chosen.judgements], hide_index=True, width="stretch")
 with recommendations:
     st.dataframe([{"locator": r.locator, "timescale": r.timescale, "responsible": r.responsible, "text": r.text}
-                  for r in chosen.recommendations], hide_index=True, use_container_width=True)
+                  for r in chosen.recommendations], hide_index=True, width="stretch")
 with paragraphs:
     for p in chosen.paragraphs:
         with st.expander(f"{p.locator} · {' > '.join(p.heading_path)}"):

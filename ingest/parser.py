@@ -234,10 +234,13 @@ def _start_segment(raw, line, nxt, cur, segs, layout) -> Seg | None:
     if line.startswith("The graded judgement"):
         return Seg("heading", line)
     if layout.hard_wrapped and cur is not None:
-        # Inside wrapped text only a short title followed by a list is a heading
-        # ('Local leadership' between bullets in Poole's area information).
-        if _heading_like(line) and nxt is not None and nxt.startswith(" ") and len(line) < 60:
-            return Seg("heading", line)
+        # Inside wrapped text only a short title followed by a list, a grade or a
+        # numbered paragraph is a heading ('Local leadership' between bullets in
+        # Poole's area information; a PDF page that runs a heading into its text).
+        if _heading_like(line) and nxt is not None and len(line) < 0.6 * layout.wrap and (
+                nxt.startswith(" ") or _BULLET.match(nxt) or GRADE_LINE.match(nxt.strip())
+                or _INT_NUM.match(nxt.strip()) or _DEC_NUM.match(nxt.strip())):
+            return _heading_or_grade(line)
         return None
     if line.endswith(":") and len(line) <= 60:
         return Seg("leadin", line)  # 'Within three months:' before a list, or a caption
@@ -350,6 +353,9 @@ def assemble(segs: list[Seg], ofsted_parts: bool = True) -> list[_Draft]:
         nxt = _next_structural(segs, i)
         if seg.kind == "heading" and seg.level == 1 and seg.number and not _opens_section(seg, segs[i + 1:]):
             _on_bullet(st, Seg("bullet", seg.text, number=seg.number), out)  # '3. Good Care Provision' in a list
+        elif seg.kind == "heading" and not seg.number and nxt is not None and nxt.kind == "prose" \
+                and _LABEL_VALUE.match(nxt.text):
+            _on_prose(st, seg, out)  # a cover line among 'Label: value' lines ('Reporting inspector X HMI')
         elif seg.kind == "heading":
             _on_heading(st, seg, nxt, out)
         elif seg.kind == "grade":
@@ -396,7 +402,8 @@ def _on_heading(st: _State, seg: Seg, nxt: Seg | None, out: list[_Draft]) -> Non
     # A label between a numbered paragraph and its table or list ('Safeguarding
     # services' above rows of grades in Darlington para 10) names a group of rows.
     if (st.anchor and nxt is not None and nxt.kind in ("table", "bullet") and not seg.number
-            and not _APPENDIX.match(seg.text) and seg.kind != "leadin"):
+            and not _APPENDIX.match(seg.text) and seg.kind != "leadin"
+            and not (st.ofsted_parts and _PARTS.match(seg.text))):
         st.table_group = seg.text
         return
     text = seg.text.rstrip(": ")

@@ -31,6 +31,7 @@ from .grades import GRADE_LINE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, normalise_
 from .model import Kind, Paragraph, Report, ReportMeta, Voice
 from .textnorm import ends_sentence, normalise, starts_lower
 
+
 def _code_version() -> str:
     """A digest of the parsing code: any change to it re-parses every report on the
     next ingest, with no version number to remember to bump."""
@@ -62,6 +63,9 @@ _PARTS = re.compile(
     re.I,
 )
 HEADING_MAX = 90
+# A line ending in one of these is a sentence cut short, not a title.
+_FUNCTION_WORDS = {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "its", "of", "on",
+                   "or", "that", "the", "their", "to", "was", "were", "which", "who", "with"}
 
 
 # --- step 1: segments ----------------------------------------------------------------
@@ -74,7 +78,6 @@ class Seg:
     cells: tuple[str, ...] = ()
     area: str = ""  # grade segments: the area the grade is for, when printed
     block_start: bool = False
-    hard_wrapped_lines: int = 1
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,7 @@ def _skip_contents(block: list[str], paged: bool) -> tuple[list[str], bool, bool
     toc = [l for l in block if _TOC_LINE.search(l)]
     if toc:
         return [l for l in block if not _TOC_LINE.search(l)], True, True
-    if not paged and block and all(_heading_like(l) or starts_lower(l) for l in block):
+    if not paged and block and all(len(l.strip()) <= HEADING_MAX and not l.rstrip().endswith((".", ";", ",")) for l in block):
         return [], True, False
     return block, False, paged
 
@@ -199,10 +202,9 @@ def _segment_block(block: list[str], layout: Layout) -> list[Seg]:
                 segs.append(Seg("table", " | ".join(c for c in cells if c), cells=cells))
             cur = None
             continue
-        seg = _start_segment(raw, line, nxt, cur, segs, layout)
+        seg = _start_segment(raw, line, nxt, cur, layout)
         if seg is None and cur is not None and layout.hard_wrapped:
             cur.text += " " + line
-            cur.hard_wrapped_lines += 1
             if cur.kind == "prose" and _short_final_line(line, layout) and len(block) > 12:
                 cur = None  # a short last line ends a paragraph in a run-on block
             continue
@@ -219,8 +221,9 @@ def _short_final_line(line: str, layout: Layout) -> bool:
     return line.endswith((".", "!", "?", ".)")) and len(line) < 0.75 * layout.wrap
 
 
-def _start_segment(raw, line, nxt, cur, segs, layout) -> Seg | None:
-    """The segment this line starts, or None if it continues the current one."""
+def _start_segment(raw: str, line: str, nxt: str | None, cur: Seg | None, layout: Layout) -> Seg | None:
+    """The segment this line starts; None if it continues the current one (or, with
+    nothing to continue, is plain prose)."""
     if m := _DEC_NUM.match(line):
         return _numbered(m["num"], m["text"])
     if m := _INT_NUM.match(line):
@@ -246,7 +249,7 @@ def _start_segment(raw, line, nxt, cur, segs, layout) -> Seg | None:
         return Seg("leadin", line)  # 'Within three months:' before a list, or a caption
     if _heading_like(line) and _is_heading_here(line, nxt, layout):
         return _heading_or_grade(line)
-    return None if (layout.hard_wrapped and cur is not None) else Seg("prose", line)
+    return None
 
 
 def _is_heading_here(line: str, nxt: str | None, layout: Layout) -> bool:
@@ -290,12 +293,11 @@ def _settle(seg: Seg) -> Seg:
 
 
 # --- step 2: assemble paragraphs -----------------------------------------------------
-@dataclass
+@dataclass(eq=False)  # compared by identity: two sections may share a name
 class _Heading:
     text: str
     level: int
     number: str = ""
-    uid: int = 0
     graded: bool = False
 
 
@@ -327,7 +329,6 @@ class _State:
     table_group: str = ""
     table_header: str = ""
     lead_para: str = ""  # last unnumbered paragraph's locator suffix, for its list
-    next_uid: int = 0
     numbered_headings: bool = False
     ofsted_parts: bool = True
 
@@ -427,8 +428,7 @@ def _on_heading(st: _State, seg: Seg, nxt: Seg | None, out: list[_Draft]) -> Non
         level = 1 if nxt is not None and nxt.kind == "heading" else 2
     while st.stack and st.stack[-1].level >= level:
         st.stack.pop()
-    st.next_uid += 1
-    st.stack.append(_Heading(text, level, seg.number, st.next_uid))
+    st.stack.append(_Heading(text, level, seg.number))
     st.anchor = None
     st.lead_in = ""
     st.lead_para = ""
@@ -468,12 +468,11 @@ def _on_numbered(st: _State, seg: Seg, out: list[_Draft]) -> None:
     num = seg.number
     if "." not in num:
         n = int(num)
-        if not (n == st.last_int + 1 or st.last_int == 0):
-            if n == 1 and st.appendix:
-                pass
-            else:
-                _on_bullet(st, Seg("bullet", seg.text, number=num), out)
-                return
+        if st.last_int and n != st.last_int + 1:
+            # Out of sequence: a numbered list inside a section, not a paragraph.
+            # (An appendix restarts the sequence: last_int is reset there.)
+            _on_bullet(st, Seg("bullet", seg.text, number=num), out)
+            return
         st.last_int = n
     locator = f"{st.appendix} para {num}" if st.appendix else num
     out.append(_Draft(Kind.PARAGRAPH, seg.text, _path(st), None, "", locator=locator, number=num))
@@ -595,9 +594,6 @@ def _finalise(drafts: list[_Draft], doc_id: str) -> list[Paragraph]:
         paragraphs.append(Paragraph(doc_id, loc, path, d.kind, " ".join(d.text.split()), order,
                                     number=d.number, cells=d.cells, lead_in=d.lead_in))
     return paragraphs
-
-
-_FUNCTION_WORDS = {"of", "for", "the", "and", "to", "in", "on", "a", "an", "with", "who", "is", "are", "be", "or", "by", "at", "as", "that", "which", "from", "was", "were", "its", "their"}
 
 
 def _section_names(keys: list[_Heading], drafts: list[_Draft]) -> dict[int, str]:

@@ -42,3 +42,11 @@ class NotFoundError(RagError):
 
 class BusyError(RagError):
     """Another ingest holds the index lock."""
+
+
+class QuestionError(RagError):
+    """A question we cannot take (empty, too long, not text): the CLI exits 2."""
+
+
+class LLMError(RagError):
+    """The language model (OpenAI-compatible endpoint or Ollama) cannot be used for this answer."""

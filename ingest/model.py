@@ -48,6 +48,11 @@ class ReportMeta:
     period: str = ""
 
     @property
+    def place(self) -> str:
+        """'Dorset County Council' -> 'Dorset'; 'Borough of Poole' -> 'Poole'."""
+        return _place(self.authority)
+
+    @property
     def short_title(self) -> str:
         """How a briefing note names the report, e.g. 'Ofsted, Dorset 2011'."""
         place = _place(self.authority)

@@ -137,7 +137,7 @@ def _heading_like(text: str) -> bool:
         return False
     if _LABEL_VALUE.match(t) or _CAPTION.match(t) or _BULLET.match(text):
         return False
-    if t.rsplit(" ", 1)[-1] in _FUNCTION_WORDS:
+    if t.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS:
         return False  # 'The council is good and': a sentence cut by a page break
     if m := _LETTER_HEAD.match(t):
         t = m["text"]  # 'b. Workforce Development'
@@ -427,7 +427,7 @@ def _on_heading(st: _State, seg: Seg, nxt: Seg | None, out: list[_Draft]) -> Non
     else:
         level = 1 if nxt is not None and nxt.kind == "heading" else 2
     while st.stack and st.stack[-1].level >= level:
-        st.stack.pop()
+        _close(st, out)
     st.stack.append(_Heading(text, level, seg.number))
     st.anchor = None
     st.lead_in = ""
@@ -437,6 +437,17 @@ def _on_heading(st: _State, seg: Seg, nxt: Seg | None, out: list[_Draft]) -> Non
     if _APPENDIX.match(text):
         st.appendix = text
         st.last_int = 0
+
+
+def _close(st: _State, out: list[_Draft]) -> None:
+    """Leave the current section. A heading-like line with nothing under it (a signature
+    'Director of People Services', a date) is text, so it is kept as a paragraph."""
+    top = st.stack.pop()
+    if top.number or top.level == 0 or any(top in d.heading for d in out[-50:]):
+        return
+    key = _key(st)
+    st.counters[(id(key), "para")] += 1
+    out.append(_Draft(Kind.HEADING, top.text, _path(st), key, f"\u00b6{st.counters[(id(key), 'para')]}"))
 
 
 def _on_grade(st: _State, seg: Seg, out: list[_Draft]) -> None:
@@ -585,7 +596,7 @@ def _finalise(drafts: list[_Draft], doc_id: str) -> list[Paragraph]:
             loc = d.locator
         else:
             name = names.get(id(d.key), "") if d.key else ""
-            loc = f"{name} {d.suffix}".strip() if name else d.suffix
+            loc = f"{name or 'cover'} {d.suffix}"  # before any heading: the cover page
         base, k = loc, 2
         while loc in seen:  # never two paragraphs with one locator
             loc, k = f"{base} ({k})", k + 1

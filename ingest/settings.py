@@ -5,7 +5,7 @@ No other module reads the environment. Each setting is listed in the README.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
 
@@ -29,8 +29,20 @@ class Settings:
     collection: str = "reports"  # RAG_COLLECTION
     chroma_host: str | None = None  # CHROMA_HOST: use a Chroma server instead
     chroma_port: int = 8000  # CHROMA_PORT
-    chroma_token: str | None = None  # CHROMA_TOKEN: bearer token for a server
+    chroma_token: str | None = field(default=None, repr=False)  # CHROMA_TOKEN: bearer token for a server
     max_file_mb: int = 20  # RAG_MAX_FILE_MB: larger report files are refused
+    # -- answering (rag/) --
+    top_k: int = 8  # RAG_TOP_K: paragraphs retrieved per question
+    abstain_below: float = 0.40  # RAG_ABSTAIN_BELOW: best dense similarity under this -> abstain
+    support_threshold: float = 0.55  # RAG_SUPPORT_THRESHOLD: guard's sentence-paragraph similarity
+    max_question_chars: int = 2000  # RAG_MAX_QUESTION_CHARS
+    llm: str = "none"  # RAG_LLM: none (offline extractive answerer), openai, ollama
+    llm_model: str = ""  # RAG_LLM_MODEL: e.g. gpt-4o-mini, or an Ollama/vLLM model name
+    llm_temperature: float = 0.0  # RAG_LLM_TEMPERATURE
+    context_tokens: int = 3000  # RAG_CONTEXT_TOKENS: sources given to an LLM, in tiktoken tokens
+    openai_base_url: str | None = None  # OPENAI_BASE_URL: any OpenAI-compatible endpoint
+    openai_api_key: str | None = field(default=None, repr=False)  # OPENAI_API_KEY
+    ollama_base_url: str = "http://localhost:11434"  # OLLAMA_BASE_URL
 
     def __post_init__(self):
         if self.chunk_tokens < 32:
@@ -41,6 +53,14 @@ class Settings:
             raise ConfigError("RAG_EMBEDDING_BATCH must be at least 1")
         if self.max_file_mb < 1:
             raise ConfigError("RAG_MAX_FILE_MB must be at least 1")
+        if self.llm not in ("none", "openai", "ollama"):
+            raise ConfigError(f"RAG_LLM={self.llm!r}: use none, openai or ollama")
+        if self.top_k < 1:
+            raise ConfigError("RAG_TOP_K must be at least 1")
+        if not (0.0 <= self.abstain_below <= 1.0 and 0.0 <= self.support_threshold <= 1.0):
+            raise ConfigError("RAG_ABSTAIN_BELOW and RAG_SUPPORT_THRESHOLD must be between 0 and 1")
+        if self.max_question_chars < 10 or self.context_tokens < 200:
+            raise ConfigError("RAG_MAX_QUESTION_CHARS must be at least 10 and RAG_CONTEXT_TOKENS at least 200")
         if not 0 < self.chroma_port < 65536:
             raise ConfigError("CHROMA_PORT must be a port number (1-65535)")
 
@@ -89,4 +109,15 @@ _ENV = (
     ("chroma_port", "CHROMA_PORT", int),
     ("chroma_token", "CHROMA_TOKEN", str),
     ("max_file_mb", "RAG_MAX_FILE_MB", int),
+    ("top_k", "RAG_TOP_K", int),
+    ("abstain_below", "RAG_ABSTAIN_BELOW", float),
+    ("support_threshold", "RAG_SUPPORT_THRESHOLD", float),
+    ("max_question_chars", "RAG_MAX_QUESTION_CHARS", int),
+    ("llm", "RAG_LLM", str),
+    ("llm_model", "RAG_LLM_MODEL", str),
+    ("llm_temperature", "RAG_LLM_TEMPERATURE", float),
+    ("context_tokens", "RAG_CONTEXT_TOKENS", int),
+    ("openai_base_url", "OPENAI_BASE_URL", str),
+    ("openai_api_key", "OPENAI_API_KEY", str),
+    ("ollama_base_url", "OLLAMA_BASE_URL", str),
 )

@@ -260,3 +260,25 @@ def chroma_server(tmp_path_factory):
             proc.kill()
             proc.wait(timeout=10)
         log.close()
+
+
+# -- the real corpus, ingested once ---------------------------------------------------------------
+
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory, embedder) -> Settings:
+    """The five corpus reports ingested once per session (real model, embedded Chroma).
+    Read-only: tests that change the index make their own."""
+    import shutil
+
+    from ingest.pipeline import Ingestor
+
+    root = tmp_path_factory.mktemp("corpus-index")
+    folder = root / "corpus"
+    shutil.copytree(CORPUS, folder)
+    settings = Settings(data_dir=root / "data", corpus_dir=folder)
+    results = Ingestor(settings, embedder=embedder).ingest([folder])
+    assert len(results) == 5 and not [r.error for r in results if r.failed]
+    return settings

@@ -1,0 +1,1 @@
+"""Answer questions from the indexed reports with paragraph-numbered citations."""

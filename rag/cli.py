@@ -1,0 +1,132 @@
+"""``python -m rag``: ask the indexed reports a question.
+
+    python -m rag ask "QUESTION" [--authority A] [--year Y] [--doc DOC_ID] [--json]
+    python -m rag ask --in QUESTIONS.jsonl --out ANSWERS.jsonl
+
+Exit status: 0 answered (an abstention is an answer), 1 an error (one ``error:``
+line), 2 a question we cannot take (empty, too long) or bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from ingest.errors import QuestionError, RagError
+from ingest.settings import Settings
+
+from .model import Answer, Filters
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.inp or args.out:
+            return _batch(args, settings)
+        if args.question is None:
+            raise QuestionError("give a question, or --in QUESTIONS.jsonl --out ANSWERS.jsonl")
+        chain = _chain(settings)
+        answer = chain.ask(args.question, Filters(args.authority, args.year, args.doc))
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
+        return 0
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m rag", description="Answer questions from the indexed reports, "
+                                "with paragraph-numbered citations.")
+    sub = p.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("ask", help="ask a question (or a file of questions)")
+    a.add_argument("question", nargs="?", help="the question, in quotes")
+    a.add_argument("--authority", help="only this council (name or place, e.g. Dorset)")
+    a.add_argument("--year", type=int, help="only reports of this year")
+    a.add_argument("--doc", help="only this report (see `python -m ingest list`)")
+    a.add_argument("--json", action="store_true", help="print the answer as JSON")
+    a.add_argument("--in", dest="inp", type=Path, help="JSONL of questions: id, question[, authority, year]")
+    a.add_argument("--out", type=Path, help="where to write the JSONL answers")
+    return p
+
+
+def _chain(settings: Settings):
+    from .chain import AnswerChain
+
+    chain = AnswerChain(settings)
+    chain.warm_up()
+    return chain
+
+
+def _batch(args, settings: Settings) -> int:
+    if not (args.inp and args.out):
+        raise QuestionError("batch mode needs both --in QUESTIONS.jsonl and --out ANSWERS.jsonl")
+    rows = _read_jsonl(args.inp)
+    chain = _chain(settings)  # the model loads once for the whole file
+    bad = 0
+    with open(args.out, "w", encoding="utf-8") as out:
+        for n, row in enumerate(rows, 1):
+            qid = str(row.get("id", n))
+            try:
+                filters = Filters(row.get("authority"), _year(row.get("year"), args.inp, n), row.get("doc_id"))
+                record = chain.ask(row.get("question", ""), filters).to_dict(id=qid)
+            except QuestionError as exc:
+                bad += 1
+                record = {"id": qid, "question": row.get("question"), "error": str(exc)}
+                print(f"error: {args.inp}:{n}: {exc}", file=sys.stderr)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            print(f"\r{n}/{len(rows)} answered", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return 2 if bad else 0
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(f"{path}: cannot read it ({exc.__class__.__name__}); give a UTF-8 JSONL file") from None
+    rows = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            raise QuestionError(f"{path}:{n}: not a JSON object; each line needs {{\"id\": ..., \"question\": ...}}")
+        if not isinstance(row, dict):
+            raise QuestionError(f"{path}:{n}: not a JSON object; each line needs {{\"id\": ..., \"question\": ...}}")
+        rows.append(row)
+    return rows
+
+
+def _year(value, path: Path, n: int) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise QuestionError(f"{path}:{n}: year {value!r} is not a year") from None
+
+
+def render(answer: Answer) -> str:
+    """The answer as a person reads it in a terminal: text, then each citation."""
+    lines = [answer.text, ""]
+    if answer.searched:
+        lines.append("Searched: " + "; ".join(answer.searched))
+    if answer.unsupported_sentences:
+        lines.append(f"Dropped {answer.unsupported_sentences} sentence(s) the cited paragraphs do not support.")
+    for c in answer.citations or answer.suggestions:
+        mark = f"[{c.n}]" if answer.citations else "-"
+        lines += ["", f"{mark} {c.label} ({c.voice.description})", "    " + " > ".join(c.heading_path),
+                  "    " + c.text]
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""The faithfulness guard, run on every answer whichever answerer wrote it.
+
+1. A citation must point at a paragraph retrieved (or read from a record) for this
+   question; anything else is removed and counted.
+2. A sentence must be supported by a paragraph it cites. Evidence is the paragraph's
+   text with its heading path, lead-in and report name. Two measures:
+   - lexical: the share of the sentence's own words (keyword tokens, less framing
+     words such as 'Ofsted', 'judgement', 'found') that occur in the evidence;
+   - semantic: cosine similarity of the sentence's and the evidence's embeddings.
+   Supported when lexical >= LEXICAL (0.6), or lexical >= LEXICAL / 2 and the
+   similarity >= the support threshold (settings.support_threshold, 0.55) -- and,
+   either way, every number and grade word in the sentence ('15', 'adequate',
+   'outstanding') is in the evidence: those are what a briefing note must not get wrong.
+   A verbatim quote scores lexical 1.0. Unsupported sentences are dropped and
+   counted; an answer left with none becomes an abstention.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.embedder import Embedder
+
+from .citations import citation
+from .keyword import tokenize
+from .model import Citation, Draft, Hit, Sentence
+from .text import sentences as split_sentences
+
+LEXICAL = 0.6
+_FRAME = set(tokenize("Ofsted Ofsted's judgement judged found finds reports reported report says said states "
+                      "council council's records lists made recommendation recommendations grade"))
+
+
+_CRITICAL = set(tokenize("outstanding good adequate inadequate requires improvement"))
+
+
+@dataclass(frozen=True)
+class Guarded:
+    sentences: tuple[Sentence, ...]
+    citations: tuple[Citation, ...]
+    unsupported: int
+    removed: int
+
+
+def guard(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float) -> Guarded:
+    removed = 0
+    kept_refs: list[tuple[str, tuple[int, ...]]] = []
+    for text, refs in draft.sentences:
+        valid = tuple(dict.fromkeys(r for r in refs if 0 <= r < len(hits)))
+        removed += len(refs) - len(valid)
+        kept_refs.append((text, valid))
+    support = _support(kept_refs, hits, embedder, threshold)
+
+    numbers: dict[int, int] = {}  # hit index -> citation number, in order of first use
+    backing: dict[int, list[str]] = {}
+    out: list[Sentence] = []
+    unsupported = 0
+    for (text, refs), ok in zip(kept_refs, support):
+        good = tuple(r for r, fine in zip(refs, ok) if fine)
+        if not good:
+            unsupported += 1
+            continue
+        for r in good:
+            numbers.setdefault(r, len(numbers) + 1)
+            backing.setdefault(r, []).append(text)
+        out.append(Sentence(text, tuple(numbers[r] for r in good)))
+    cites = tuple(citation(n, hits[r].meta, hits[r].paragraph, _quotes(hits[r], backing[r]))
+                  for r, n in sorted(numbers.items(), key=lambda kv: kv[1]))
+    return Guarded(tuple(out), cites, unsupported, removed)
+
+
+def _evidence(hit: Hit) -> str:
+    p = hit.paragraph
+    return " ".join([hit.meta.short_title, " ".join(p.heading_path), p.lead_in, p.text])
+
+
+def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> list[list[bool]]:
+    """For each sentence, whether each of its cited hits supports it."""
+    pairs = [(text, r) for text, refs in items for r in refs]
+    if not pairs:
+        return [[] for _ in items]
+    lexical = [_lexical(text, _evidence(hits[r])) for text, r in pairs]
+    need_vectors = [i for i, lex in enumerate(lexical) if LEXICAL / 2 <= lex < LEXICAL]
+    cosine = {}
+    if need_vectors:
+        texts = [pairs[i][0] for i in need_vectors] + [_evidence(hits[pairs[i][1]]) for i in need_vectors]
+        vec = np.asarray(embedder.embed(texts))
+        half = len(need_vectors)
+        for k, i in enumerate(need_vectors):
+            cosine[i] = float(vec[k] @ vec[half + k])
+    verdicts = [lex >= LEXICAL or (i in cosine and cosine[i] >= threshold) for i, lex in enumerate(lexical)]
+    out, k = [], 0
+    for _, refs in items:
+        out.append(verdicts[k:k + len(refs)])
+        k += len(refs)
+    return out
+
+
+def _lexical(sentence: str, evidence: str) -> float:
+    """Share of the sentence's own words found in the evidence; 0 if a number or a
+    grade word is not."""
+    words = [t for t in tokenize(sentence) if t not in _FRAME]
+    if not words:
+        return 0.0
+    have = set(tokenize(evidence))
+    if any(w not in have for w in words if w in _CRITICAL or w.isdigit()):
+        return 0.0
+    return sum(1 for w in words if w in have) / len(words)
+
+
+def _quotes(hit: Hit, answer_sentences: list[str]) -> tuple[str, ...]:
+    """The paragraph's own sentences that back the answer sentences citing it."""
+    own = split_sentences(hit.paragraph.text) or [hit.paragraph.text]
+    picked: list[str] = []
+    for said in answer_sentences:
+        words = set(tokenize(said))
+        best = max(own, key=lambda s: len(words & set(tokenize(s))))
+        if best not in picked:
+            picked.append(best)
+    return tuple(picked)

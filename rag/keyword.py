@@ -1,0 +1,150 @@
+"""Keyword (BM25) search over paragraphs: the half of hybrid retrieval that finds
+exact words the embedding model blurs (names, figures, acronyms, 'out-of-hours').
+
+``tokenize`` is the one analyser used for both paragraphs and questions, so they
+always meet on the same tokens:
+
+- Unicode NFKC, case-folded; curly quotes folded to straight ones;
+- apostrophes *inside* words are removed, so ``children's``, ``children’s`` and
+  ``childrens`` (the Poole report lost most of its apostrophes) are one word;
+- split on anything that is not a letter or digit ('out-of-hours' -> out, of,
+  hours; '10,000' -> 10, 000);
+- a small explicit English stopword list is dropped (before stemming, so the list
+  is readable);
+- Snowball English stemming (PyStemmer), so 'childrens'/'children' and
+  'recommendations'/'recommendation' meet.
+
+``KeywordIndex`` scores with bm25s (Lucene BM25, k1=1.5, b=0.75) over token ids we
+build ourselves: bm25s never tokenises, stems or downloads anything here.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Hashable, Iterable, Sequence
+
+import numpy as np
+
+# Whose apostrophes and quotes look like what: folded before anything else.
+_QUOTE_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+})
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W_])")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits (any script), never '_'
+
+# Kept small on purpose: the words questions are made of, not words that carry
+# meaning in these reports. Left in: 'out'/'over'/'under' ('out-of-hours', 'out of
+# county', 'under 18s'), 'not'/'no', and content words like 'care' or 'plan'.
+STOPWORDS = frozenset("""
+a about after all also am an and any are as at be because been before being both but
+by can could did do does doing done during each for from had has have having he her
+here hers herself him himself his how i if in into is it its itself just me my myself
+of on or our ours ourselves she should so some such than that the their theirs them
+themselves then there these they this those to too very was we were what when where
+which while who whom why will with would you your yours
+say says said tell please
+""".split())
+
+
+def tokenize(text: str, stemmer=None) -> list[str]:
+    """The analysed tokens of ``text`` (see the module doc). ``stemmer`` lets a caller
+    that tokenises many texts reuse one PyStemmer instance (they are not thread-safe,
+    so each call without one makes its own: it costs under a microsecond)."""
+    if stemmer is None:
+        stemmer = _new_stemmer()
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD).casefold()
+    folded = _INNER_APOSTROPHE.sub("", folded)
+    words = [w for w in _WORD.findall(folded) if w not in STOPWORDS]
+    return stemmer.stemWords(words) if words else []
+
+
+def _new_stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+class KeywordIndex:
+    """BM25 over (key, text) items; keys are any hashables (here (doc_id, locator)).
+
+    ``build`` replaces the whole index; ``search`` is read-only, so one built index
+    can be searched from several threads.
+    """
+
+    # Lucene's defaults: well tested on prose of this length (a paragraph, ~100 words).
+    K1 = 1.5
+    B = 0.75
+
+    def __init__(self) -> None:
+        self._keys: list[Hashable] = []
+        self._position: dict[Hashable, int] = {}
+        self._vocab: dict[str, int] = {}
+        self._bm25 = None  # None: empty index (no items, or no item had a token)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def build(self, items: Iterable[tuple[Hashable, str]]) -> "KeywordIndex":
+        """Index ``items`` in the given order (that order breaks score ties)."""
+        keys: list[Hashable] = []
+        position: dict[Hashable, int] = {}
+        vocab: dict[str, int] = {}
+        corpus_ids: list[list[int]] = []
+        stemmer = _new_stemmer()
+        for key, text in items:
+            if key in position:
+                raise ValueError(f"duplicate key {key!r}")
+            position[key] = len(keys)
+            keys.append(key)
+            corpus_ids.append([vocab.setdefault(tok, len(vocab)) for tok in tokenize(text, stemmer)])
+        self._keys, self._position, self._vocab = keys, position, vocab
+        self._bm25 = self._bm25_index(corpus_ids, vocab) if vocab else None
+        return self
+
+    def _bm25_index(self, corpus_ids: list[list[int]], vocab: dict[str, int]):
+        import bm25s
+
+        bm25 = bm25s.BM25(k1=self.K1, b=self.B, method="lucene")
+        # The (ids, vocab) tuple form: bm25s uses our ids as they are. No empty
+        # token: search() never passes an empty query to bm25s.
+        bm25.index((corpus_ids, vocab), create_empty_token=False, show_progress=False)
+        return bm25
+
+    def search(self, query: str, k: int, allowed: set | frozenset | None = None) -> list[tuple[Hashable, float]]:
+        """The best ``k`` (key, BM25 score) pairs for ``query``, best first.
+
+        Only keys in ``allowed`` (when given) can be returned; only items sharing at
+        least one token with the query (score > 0). Equal scores keep build order.
+        A query with no token the index knows returns [].
+        """
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        if self._bm25 is None:
+            return []
+        # Each distinct query word counts once: 'children's services for children'
+        # should not weigh 'children' twice.
+        ids = list(dict.fromkeys(self._vocab[t] for t in tokenize(query) if t in self._vocab))
+        if not ids:
+            return []
+        scores = np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float64)
+        keep = scores > 0
+        if allowed is not None:
+            keep &= self._mask(allowed)
+        candidates = np.flatnonzero(keep)
+        if candidates.size == 0:
+            return []
+        # lexsort: last key is primary -> score descending, then build position
+        order = candidates[np.lexsort((candidates, -scores[candidates]))][:k]
+        return [(self._keys[i], float(scores[i])) for i in order]
+
+    def _mask(self, allowed: Iterable[Hashable]) -> np.ndarray:
+        mask = np.zeros(len(self._keys), dtype=bool)
+        for key in allowed:
+            i = self._position.get(key)
+            if i is not None:
+                mask[i] = True
+        return mask
+
+    def keys(self) -> Sequence[Hashable]:
+        return tuple(self._keys)

@@ -1,0 +1,122 @@
+"""Plain dataclasses for what flows through the answer chain.
+
+LangChain and Chroma types are converted to these at the boundary (retriever.py,
+llm.py), so the rest of rag/ only knows these and ingest.model.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest.model import Paragraph, ReportMeta, Voice
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to search: any field left None is not restricted."""
+
+    authority: str | None = None  # a council as stored ('Dorset County Council') or its place ('Dorset')
+    year: int | None = None
+    doc_id: str | None = None
+    kind: str | None = None  # ingest.model.Kind value, e.g. 'table row'
+    voice: str | None = None  # ingest.model.Voice value: 'ofsted', 'self-evaluation', 'committee-paper'
+
+    def allows(self, meta: ReportMeta, paragraph: Paragraph | None = None) -> bool:
+        return ((self.authority is None or _same_authority(self.authority, meta))
+                and (self.year is None or meta.year == self.year)
+                and (self.voice is None or meta.voice.value == self.voice)
+                and (self.doc_id is None or meta.doc_id == self.doc_id)
+                and (self.kind is None or paragraph is None or paragraph.kind.value == self.kind))
+
+    def where(self, doc_ids: list[str]) -> dict:
+        """The Chroma ``where`` clause: the reports these filters allow (resolved by the
+        caller with ``allows``, since a place such as 'Dorset' names several councils)."""
+        terms: list[dict] = [{"doc_id": {"$in": sorted(doc_ids)}}]
+        if self.kind is not None:
+            terms.append({"kind": self.kind})
+        return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def _same_authority(wanted: str, meta: ReportMeta) -> bool:
+    w = " ".join(wanted.lower().split())
+    return w in (meta.authority.lower(), meta.place.lower())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph (its chunks merged), with the scores that found it."""
+
+    meta: ReportMeta
+    paragraph: Paragraph
+    score: float  # fused score, higher is better
+    dense: float | None = None  # cosine similarity of the best chunk, if dense search found it
+    keyword: float | None = None  # BM25 score, if keyword search found it
+    source: str = "text"  # 'text' (retrieval) or 'record' (a judgement/recommendation record)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.meta.doc_id, self.paragraph.locator)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answerer's output before the guard: sentences, each citing hits by index."""
+
+    sentences: tuple[tuple[str, tuple[int, ...]], ...]  # (sentence, indexes into the hits list)
+    abstain: bool = False
+    note: str = ""  # e.g. 'Poole 2017 made 15 recommendations.' (already inside sentences)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int  # the marker [n] in the answer text
+    doc_id: str
+    title: str
+    authority: str
+    year: int
+    voice: Voice
+    locator: str
+    label: str  # 'Ofsted, Dorset 2011, para 75'
+    heading_path: tuple[str, ...]
+    text: str  # the cited paragraph's full text
+    support: tuple[str, ...] = ()  # the sentence(s) of the paragraph that back the answer
+
+    def to_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "authority": self.authority, "year": self.year,
+                "voice": self.voice.value, "locator": self.locator, "label": self.label,
+                "heading_path": list(self.heading_path), "text": self.text, "support": list(self.support)}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    citations: tuple[int, ...]  # Citation.n values
+    supported: bool = True
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str  # the answer with [n] markers, as a briefing note would paste it
+    sentences: tuple[Sentence, ...]
+    citations: tuple[Citation, ...]
+    abstained: bool
+    searched: tuple[str, ...]  # short titles of the reports searched
+    suggestions: tuple[Citation, ...] = ()  # closest paragraphs, when abstaining
+    unsupported_sentences: int = 0  # dropped or marked by the faithfulness guard
+    removed_citations: int = 0  # markers that pointed at nothing retrieved
+    answerer: str = "extractive"
+    latency_ms: float = 0.0
+    filters: Filters = field(default_factory=Filters)
+    retrieved: tuple[tuple[str, str], ...] = ()  # (doc_id, locator) of every paragraph the answer could cite
+
+    def to_dict(self, id: str | None = None) -> dict:
+        d = {"id": id, "question": self.question, "answer": self.text, "abstained": self.abstained,
+             "citations": [c.to_dict() for c in self.citations],
+             "unsupported_sentences": self.unsupported_sentences, "latency_ms": round(self.latency_ms, 1),
+             "searched": list(self.searched), "suggestions": [c.to_dict() for c in self.suggestions],
+             "removed_citations": self.removed_citations, "answerer": self.answerer,
+             "retrieved": [{"doc_id": d, "locator": loc} for d, loc in self.retrieved],
+             "filters": {k: v for k, v in asdict(self.filters).items() if v is not None}}
+        if id is None:
+            del d["id"]
+        return d

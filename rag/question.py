@@ -1,0 +1,111 @@
+"""Read a question: check it, find the councils and years it names, and what it asks for.
+
+Pure functions over the question text and the library's report metadata.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from ingest.errors import QuestionError
+from ingest.grades import normalise_grade
+from ingest.model import ReportMeta
+
+from .authorities import places_named
+from .keyword import tokenize
+from .model import Filters
+
+_YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
+_GRADE_WORDS = re.compile(
+    r"\b(grade[sd]?|grading|judgements?|judged|judgments?|rating|rated?|outstanding|inadequate|"
+    r"requires? improvement)\b", re.I)
+_RECOMMENDATION_WORDS = re.compile(
+    r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required))\b",
+    re.I)
+# Words that name a kind of report ('the Dorset cabinet paper'). 'Ofsted' is not one:
+# council papers report Ofsted's grades too.
+_VOICE_WORDS = (
+    (re.compile(r"\bself[- ]?evaluation|\bSEF\b|self[- ]assessment", re.I), "self-evaluation"),
+    (re.compile(r"\b(cabinet|committee|council (report|paper)|members)\b", re.I), "committee-paper"),
+)
+_LIST_WORDS = re.compile(r"\b(all|every|each|list|full|complete|how many|what (were|are) (the|its|their)|"
+                         r"which)\b", re.I)
+# Words that frame a question about grades or recommendations without naming
+# what it is about: left out when matching the question to a record's area.
+_FRAME = set(tokenize(
+    "what which how many did does do was were is are the a an of for in to give given get got by from about "
+    "ofsted inspection inspectors report reports council councils authority local grade grades graded grading "
+    "judgement judgements judged judgment rating rated overall make made recommendation recommendations "
+    "recommend recommended area areas improvement improvements list all every each full complete say said "
+    "tell me please their its they it services service children's"))
+
+
+_GRADE_VALUE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?)\b", re.I)
+_VOICE_FRAME = set(tokenize("cabinet committee paper self evaluation self-evaluation members"))
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    places: tuple[str, ...]  # council places named, e.g. ('Dorset',)
+    unknown_places: tuple[str, ...]  # named but with no report in the library
+    years: tuple[int, ...]
+    intent: str  # 'grade', 'recommendation' or 'text'
+    wants_list: bool  # 'all the recommendations', 'every judgement'
+    topic: tuple[str, ...]  # the question's own words, framing removed (keyword tokens)
+    voice: str | None = None  # a kind of report the question names
+    grades: tuple[str, ...] = ()  # grades the question names ('which areas were good?')
+
+
+def check(text: str, max_chars: int) -> str:
+    """The question, tidied; QuestionError (exit 2) when it cannot be asked."""
+    if not isinstance(text, str):
+        raise QuestionError("the question must be text")
+    cleaned = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise QuestionError("the question is empty: type what you want to know, e.g. "
+                            "'What grade did Ofsted give Dorset for being healthy in 2011?'")
+    if len(cleaned) > max_chars:
+        raise QuestionError(f"the question is {len(cleaned)} characters long; keep it under {max_chars} "
+                            "(ask one thing at a time)")
+    if not any(ch.isalpha() for ch in cleaned):
+        raise QuestionError("the question has no words in it")
+    return cleaned
+
+
+def read(text: str, library: list[ReportMeta]) -> Question:
+    known = {m.place.lower() for m in library} | {m.authority.lower() for m in library}
+    places = tuple(places_named(text))
+    for meta in library:  # a council the library holds, however it is typed ('poole')
+        if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
+            places += (meta.place,)
+    unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    recommendation = bool(_RECOMMENDATION_WORDS.search(text))
+    grade = bool(_GRADE_WORDS.search(text)) and not recommendation
+    intent = "recommendation" if recommendation else "grade" if grade else "text"
+    grades = tuple(dict.fromkeys(normalise_grade(g) for g in _GRADE_VALUE.findall(text)))
+    skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME
+    topic = tuple(t for t in tokenize(text) if t not in skip and not t.isdigit())
+    voice = next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
+    return Question(text, places, unknown, years, intent, bool(_LIST_WORDS.search(text)), topic, voice, grades)
+
+
+def _part_of_known(place: str, known: set[str]) -> bool:
+    # 'Bournemouth, Christchurch and Poole' is not Poole, but 'Dorset' is in 'Dorset Council'.
+    return any(place.lower() == k.split(" ")[0] for k in known)
+
+
+def filters_for(question: Question, given: Filters, library: list[ReportMeta]) -> Filters:
+    """Explicit filters win; otherwise a council or year the question names narrows the search."""
+    out = given
+    known_places = [p for p in question.places if p not in question.unknown_places]
+    if out.authority is None and out.doc_id is None and len(known_places) == 1:
+        out = replace(out, authority=known_places[0])
+    if out.year is None and out.doc_id is None and len(question.years) == 1:
+        out = replace(out, year=question.years[0])
+    if out.voice is None and out.doc_id is None and question.voice:
+        out = replace(out, voice=question.voice)
+    return out

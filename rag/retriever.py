@@ -1,0 +1,277 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (BM25) over paragraphs, fused by RRF.
+
+::
+
+    retriever = HybridRetriever(settings)          # checks settings, loads nothing
+    retriever.warm_up()                            # model + records + keyword index
+    hits = retriever.retrieve("How good are health outcomes for children in care?",
+                              Filters(authority="Dorset County Council", year=2011))
+    hits, best = retriever.search(question, filters)  # Retrieval, unpacks as
+                                                      # (hits, best_dense)
+
+Why two searches: the embedding finds paragraphs that say the same thing in other
+words; BM25 finds the exact words the embedding blurs (names, figures, acronyms,
+'out-of-hours'). Each ranks *paragraphs*: a long paragraph's several chunks count
+once, at its best chunk. Reciprocal Rank Fusion then adds 1/(RRF_K + rank) over the
+two lists, which needs no calibration between a cosine and a BM25 score.
+
+Abstaining is the caller's decision: ``Retrieval.best_dense`` is the cosine
+similarity of the best chunk dense search found within the filters (-1.0, the
+lowest cosine, when none passed them), to compare with ``settings.abstain_below``.
+BM25 scores are not used for that: they are unbounded and grow with the number of
+matching words.
+
+Consistency with ingest: a chunk counts only if its content_hash is the one in the
+records we loaded (the store's own rule for what belongs to the index). When an
+ingest changes the index, call ``refresh()``: it compares ``Index.hashes()`` with
+what was loaded and reloads only if they differ.
+
+Chroma types stop at ``ingest.store``; LangChain types live in ``rag/lc.py``. This
+module hands out ``Hit``/``Paragraph``/``Report`` dataclasses only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Hashable, Iterable, Sequence
+
+from ingest.embedder import Embedder, load_embedder
+from ingest.errors import NotFoundError
+from ingest.model import Kind, Paragraph, Report
+from ingest.settings import Settings
+from ingest.store import Index
+
+from .keyword import KeywordIndex
+from .model import Filters, Hit
+
+# RRF constant from Cormack, Clarke & Buettcher (SIGIR 2009), who found k=60 near
+# best across collections: large enough that the difference between rank 1 and rank
+# 2 of one list does not outweigh agreement between the two lists.
+RRF_K = 60
+NO_DENSE = -1.0  # best_dense when dense search found nothing: below any threshold
+# Each search returns this many times k candidates: dense results are chunks (a
+# long paragraph can take several places) and fusion needs paragraphs that rank
+# only moderately in one list to be seen at all.
+DEPTH_FACTOR = 4
+MIN_DEPTH = 20
+
+Key = tuple[str, str]  # (doc_id, locator)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What one search found.
+
+    ``hits``: the fused top k, best first. ``best_dense``: cosine similarity of the
+    best chunk within the filters, -1.0 if dense search found none (compare it with
+    ``settings.abstain_below``). ``dense``/``keyword``: each method's own paragraph
+    ranking before fusion, (key, score) best first, for evaluation and debugging.
+    ``searched``: short titles of the reports the filters allowed.
+
+    Unpacks as ``hits, best_dense = retrieval`` (hits as a list).
+    """
+
+    question: str
+    hits: tuple[Hit, ...]
+    best_dense: float
+    dense: tuple[tuple[Key, float], ...] = ()
+    keyword: tuple[tuple[Key, float], ...] = ()
+    searched: tuple[str, ...] = ()
+
+    def __iter__(self):
+        return iter((list(self.hits), self.best_dense))
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything read from the records at one moment; replaced whole by refresh()
+    so a search running in another thread always sees one consistent version."""
+
+    reports: dict[str, Report]
+    hashes: dict[str, str]
+    paragraphs: dict[Key, Paragraph]  # every searchable paragraph
+    position: dict[Key, int]  # reading order across reports: breaks score ties
+    keyword: KeywordIndex
+
+
+class HybridRetriever:
+    def __init__(self, settings: Settings, index: Index | None = None, embedder: Embedder | None = None):
+        if not isinstance(settings, Settings):
+            raise TypeError(f"settings must be an ingest.settings.Settings, not {type(settings).__name__}")
+        self.settings = settings
+        self.index = index if index is not None else Index(settings)  # checks the collection name; no I/O
+        self._embedder = embedder
+        self._snapshot: _Snapshot | None = None
+
+    # -- loading -------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the records; build the keyword index.
+        Idempotent. Raises NotFoundError if nothing has been ingested."""
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings)
+        else:
+            self._embedder.warm_up()
+        if self._snapshot is None:
+            self._snapshot = self._load()
+
+    def refresh(self) -> bool:
+        """Reload the records if an ingest changed them since; True if it reloaded."""
+        if self._snapshot is None:
+            self.warm_up()
+            return True
+        if self.index.hashes() == self._snapshot.hashes:
+            return False
+        self._snapshot = self._load()
+        return True
+
+    def _load(self) -> _Snapshot:
+        reports = {r.doc_id: r for r in self.index.reports()}
+        if not reports:
+            raise NotFoundError("the index is empty: run `python -m ingest corpus/` first")
+        paragraphs: dict[Key, Paragraph] = {}
+        position: dict[Key, int] = {}
+        for report in reports.values():
+            for p in report.paragraphs:
+                if _searchable(p):
+                    key = (report.doc_id, p.locator)
+                    paragraphs[key] = p
+                    position[key] = len(position)
+        keyword = KeywordIndex().build((key, keyword_text(p)) for key, p in paragraphs.items())
+        hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
+        return _Snapshot(reports, hashes, paragraphs, position, keyword)
+
+    def _ready(self) -> _Snapshot:
+        if self._snapshot is None or self._embedder is None:
+            self.warm_up()
+        return self._snapshot
+
+    # -- lookups ---------------------------------------------------------------------
+
+    @property
+    def reports(self) -> dict[str, Report]:
+        """doc_id -> Report for every report loaded (a copy: safe to change)."""
+        return dict(self._ready().reports)
+
+    def paragraph(self, doc_id: str, locator: str) -> Paragraph:
+        report = self._report(doc_id)
+        try:
+            return report.paragraph(locator)
+        except KeyError:
+            raise NotFoundError(f"{report.meta.short_title} has no paragraph {locator!r}") from None
+
+    def neighbours(self, doc_id: str, locator: str, before: int = 1, after: int = 1) -> list[Paragraph]:
+        """The paragraph with up to ``before``/``after`` paragraphs around it, in
+        reading order (e.g. to show the sentence that introduces a list item)."""
+        report = self._report(doc_id)
+        paras = report.paragraphs
+        for i, p in enumerate(paras):
+            if p.locator == locator:
+                return list(paras[max(0, i - before) : i + after + 1])
+        raise NotFoundError(f"{report.meta.short_title} has no paragraph {locator!r}")
+
+    def _report(self, doc_id: str) -> Report:
+        try:
+            return self._ready().reports[doc_id]
+        except KeyError:
+            raise NotFoundError(f"no report {doc_id!r} in the index; see the ids with `python -m ingest list`") from None
+
+    # -- search ----------------------------------------------------------------------
+
+    def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
+        """The top ``k`` (default ``settings.top_k``) paragraphs for ``question``."""
+        return list(self.search(question, filters, k).hits)
+
+    def dense_best(self, question: str, filters: Filters | None = None) -> float:
+        """Cosine similarity of the best chunk for ``question`` within ``filters``
+        (``NO_DENSE`` if there is none)."""
+        return self.search(question, filters).best_dense
+
+    def search(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
+        k = self.settings.top_k if k is None else k
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        question = (question or "").strip()
+        if not question:
+            raise ValueError("the question is empty")
+        filters = filters or Filters()
+        snap = self._ready()
+        depth = max(DEPTH_FACTOR * k, MIN_DEPTH)
+        # Filters are resolved against the reports here, not in Chroma: a place such
+        # as 'Dorset' names several councils (Filters.allows knows how).
+        doc_ids = [doc_id for doc_id, r in snap.reports.items() if filters.allows(r.meta)]
+        searched = tuple(snap.reports[doc_id].meta.short_title for doc_id in doc_ids)
+        if not doc_ids:
+            return Retrieval(question, (), NO_DENSE, searched=searched)
+
+        dense, best_dense = self._dense(snap, question, filters, doc_ids, depth)
+        keyword = self._keyword(snap, question, filters, depth)
+        fused = reciprocal_rank_fusion([[key for key, _ in dense], [key for key, _ in keyword]])
+        ranked = sorted(fused, key=lambda key: (-fused[key], snap.position[key]))[:k]
+
+        dense_score, keyword_score = dict(dense), dict(keyword)
+        hits = tuple(
+            Hit(
+                meta=snap.reports[key[0]].meta,
+                paragraph=snap.paragraphs[key],
+                score=fused[key],
+                dense=dense_score.get(key),
+                keyword=keyword_score.get(key),
+            )
+            for key in ranked
+        )
+        return Retrieval(question, hits, best_dense, tuple(dense), tuple(keyword), searched)
+
+    def _dense(self, snap: _Snapshot, question: str, filters: Filters, doc_ids: list[str], depth: int):
+        """Paragraph ranking by best chunk cosine, and the best cosine overall."""
+        (vector,) = self._embedder.embed([question])
+        best: dict[Key, float] = {}  # insertion order = rank order (results come best first)
+        for chunk, similarity in self.index.query(vector, depth, where=filters.where(doc_ids)):
+            key = (chunk.doc_id, chunk.locator)
+            if chunk.metadata.get("content_hash") != snap.hashes.get(chunk.doc_id) or key not in snap.paragraphs:
+                continue  # a chunk of another version of the report (see refresh())
+            if not filters.allows(snap.reports[chunk.doc_id].meta, snap.paragraphs[key]):
+                continue  # Chroma filtered already; this keeps both searches on one rule
+            if key not in best:
+                best[key] = similarity
+        ranking = list(best.items())
+        return ranking, (ranking[0][1] if ranking else NO_DENSE)
+
+    def _keyword(self, snap: _Snapshot, question: str, filters: Filters, depth: int):
+        allowed = None
+        if filters != Filters():
+            allowed = {key for key, p in snap.paragraphs.items() if filters.allows(snap.reports[key[0]].meta, p)}
+        return snap.keyword.search(question, depth, allowed=allowed)
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int = RRF_K) -> dict[Hashable, float]:
+    """key -> sum over rankings of 1 / (k + rank), rank counted from 1. A key listed
+    twice in one ranking counts once, at its first (best) place."""
+    fused: dict[Hashable, float] = {}
+    for ranking in rankings:
+        seen: set = set()
+        for key in ranking:
+            if key in seen:
+                continue
+            seen.add(key)
+            fused[key] = fused.get(key, 0.0) + 1.0 / (k + len(seen))
+    return fused
+
+
+def keyword_text(paragraph: Paragraph) -> str:
+    """What BM25 sees for a paragraph: its headings and lead-in (the words a reader
+    would search for it by) and its text."""
+    return " ".join(part for part in (" ".join(paragraph.heading_path), paragraph.lead_in, paragraph.text) if part)
+
+
+def _searchable(p: Paragraph) -> bool:
+    """Same rule as the chunker (ingest/chunker.py): a heading that only repeats its
+    own heading-path leaf, or an empty paragraph, has no chunks, so is never a hit."""
+    if not p.text.strip():
+        return False
+    if p.kind is Kind.HEADING and p.heading_path:
+        return _norm(p.text) != _norm(p.heading_path[-1])
+    return True
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split()).casefold()

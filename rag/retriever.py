@@ -159,16 +159,6 @@ class HybridRetriever:
         except KeyError:
             raise NotFoundError(f"{report.meta.short_title} has no paragraph {locator!r}") from None
 
-    def neighbours(self, doc_id: str, locator: str, before: int = 1, after: int = 1) -> list[Paragraph]:
-        """The paragraph with up to ``before``/``after`` paragraphs around it, in
-        reading order (e.g. to show the sentence that introduces a list item)."""
-        report = self._report(doc_id)
-        paras = report.paragraphs
-        for i, p in enumerate(paras):
-            if p.locator == locator:
-                return list(paras[max(0, i - before) : i + after + 1])
-        raise NotFoundError(f"{report.meta.short_title} has no paragraph {locator!r}")
-
     def _report(self, doc_id: str) -> Report:
         try:
             return self._ready().reports[doc_id]
@@ -180,11 +170,6 @@ class HybridRetriever:
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         """The top ``k`` (default ``settings.top_k``) paragraphs for ``question``."""
         return list(self.search(question, filters, k).hits)
-
-    def dense_best(self, question: str, filters: Filters | None = None) -> float:
-        """Cosine similarity of the best chunk for ``question`` within ``filters``
-        (``NO_DENSE`` if there is none)."""
-        return self.search(question, filters).best_dense
 
     def search(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
         k = self.settings.top_k if k is None else k

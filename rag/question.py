@@ -29,8 +29,8 @@ _VOICE_WORDS = (
     (re.compile(r"\bself[- ]?evaluation|\bSEF\b|self[- ]assessment", re.I), "self-evaluation"),
     (re.compile(r"\b(cabinet|committee|council (report|paper)|members)\b", re.I), "committee-paper"),
 )
-_LIST_WORDS = re.compile(r"\b(all|every|each|list|full|complete|how many|what (were|are) (the|its|their)|"
-                         r"which)\b", re.I)
+_LIST_WORDS = re.compile(r"\b(all|every|each|list|full|complete|how many|which)\b|"
+                         r"\bwhat (were|are)\b.*\b(recommendations|grades|judgements|judgments|areas)\b", re.I)
 # Words that frame a question about grades or recommendations without naming
 # what it is about: left out when matching the question to a record's area.
 _FRAME = set(tokenize(

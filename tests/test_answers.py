@@ -43,7 +43,11 @@ def test_every_dorset_2011_grade(chain):
     report = chain.retriever.reports[DORSET11]
     lines = _dorset_2011_grade_lines(chain)
     assert len(lines) == 20
-    for j in lines:
+    # Areas graded only in the Record of main findings (equality and diversity, twice).
+    table_only = [j for j in report.judgements if j.source == "table"
+                  and j.area.lower() not in {g.area.lower() for g in lines}]
+    assert [j.area for j in table_only] == ["Equality and diversity"] * 2
+    for j in lines + table_only:
         part = "safeguarding services" if j.heading_path[0] == "Safeguarding services" else "looked after children"
         question = f"What grade did Ofsted give Dorset for {j.area.lower()} in {part} in 2011?"
         answer = chain.ask(question)

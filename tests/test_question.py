@@ -1,0 +1,91 @@
+"""Reading questions, naming sources, splitting sentences: pure functions, inline examples."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.errors import QuestionError
+from ingest.model import Kind, Paragraph, ReportMeta, Voice
+from rag.citations import label, source_line
+from rag.model import Filters
+from rag.question import check, filters_for, read
+from rag.text import sentences
+
+
+def meta(doc_id, authority, year, voice, publisher="Ofsted", title="A report"):
+    return ReportMeta(doc_id, title, authority, year, publisher, "x", voice, f"{doc_id}.txt")
+
+
+LIBRARY = [
+    meta("d11", "Dorset County Council", 2011, Voice.OFSTED,
+         title="Inspection of safeguarding and looked after children services: Dorset"),
+    meta("d16", "Dorset County Council", 2016, Voice.COMMITTEE_PAPER, "Dorset County Council Cabinet"),
+    meta("d20", "Dorset Council", 2020, Voice.SELF_EVALUATION, "Dorset Council"),
+    meta("p17", "Borough of Poole", 2017, Voice.OFSTED),
+]
+
+
+def para(locator, kind=Kind.PARAGRAPH):
+    return Paragraph("x", locator, (), kind, "text", 0)
+
+
+@pytest.mark.parametrize("locator, expected", [
+    ("75", "Ofsted, Dorset 2011, para 75"),
+    ("19 item 3", "Ofsted, Dorset 2011, para 19 item 3"),
+    ("Being healthy grade", "Ofsted, Dorset 2011, Being healthy grade"),
+])
+def test_labels_for_an_ofsted_report(locator, expected):
+    assert label(LIBRARY[0], para(locator)) == expected
+
+
+def test_labels_for_council_papers():
+    assert label(LIBRARY[1], para("3.4")) == "Dorset Cabinet 2016, para 3.4"
+    assert label(LIBRARY[2], para("4.9 b ¶2")) == "Dorset self-evaluation 2020, 4.9 b ¶2"
+    assert source_line(LIBRARY[0], para("75")) == (
+        "Ofsted (2011) Inspection of safeguarding and looked after children services: Dorset, paragraph 75")
+
+
+def test_councils_years_and_kinds_of_report_are_read():
+    q = read("What did the Dorset cabinet paper say in 2016 about private fostering?", LIBRARY)
+    assert q.places == ("Dorset",) and q.unknown_places == () and q.years == (2016,)
+    assert q.voice == "committee-paper" and q.intent == "text"
+    f = filters_for(q, Filters(), LIBRARY)
+    assert (f.authority, f.year, f.voice) == ("Dorset", 2016, "committee-paper")
+    assert [m.doc_id for m in LIBRARY if f.allows(m)] == ["d16"]
+
+
+def test_a_place_covers_every_council_of_that_name_and_lower_case_is_fine():
+    f = filters_for(read("what does poole say about adoption?", LIBRARY), Filters(), LIBRARY)
+    assert [m.doc_id for m in LIBRARY if f.allows(m)] == ["p17"]
+    f = filters_for(read("Dorset's social workers", LIBRARY), Filters(), LIBRARY)
+    assert [m.doc_id for m in LIBRARY if f.allows(m)] == ["d11", "d16", "d20"]
+
+
+def test_a_council_not_in_the_library_is_noticed():
+    q = read("What grade did Ofsted give Leeds in 2015?", LIBRARY)
+    assert q.unknown_places == ("Leeds",) and q.intent == "grade"
+    assert read("Is Reading mentioned, reading the report?", LIBRARY).places == ("Reading",)
+
+
+def test_intent_list_and_topic():
+    q = read("What were Poole's recommendations in 2017?", LIBRARY)
+    assert (q.intent, q.wants_list, q.topic) == ("recommendation", True, ())
+    q = read("What grade did Ofsted give Dorset for being healthy in 2011?", LIBRARY)
+    assert q.intent == "grade" and q.topic == ("healthi",)
+    q = read("Which areas were judged good in Darlington?", LIBRARY)
+    assert q.grades == ("good",) and q.wants_list
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x07", "???", "x" * 101])
+def test_questions_that_cannot_be_asked(bad):
+    with pytest.raises(QuestionError):
+        check(bad, max_chars=100)
+
+
+def test_control_characters_are_removed():
+    assert check("What\x00 grade\tdid\nDorset get?", 100) == "What grade did Dorset get?"
+
+
+def test_sentences_keep_abbreviations_and_numbers_together():
+    text = "Ofsted said e.g. Dorset is good. The council (para. 3) agreed! Rates fell to 3.4 per cent. Last one"
+    assert sentences(text) == ["Ofsted said e.g. Dorset is good.", "The council (para. 3) agreed!",
+                               "Rates fell to 3.4 per cent.", "Last one"]

@@ -41,6 +41,7 @@ class Chunker:
         self.max_tokens = settings.chunk_tokens
         self.overlap = settings.chunk_overlap
         self.encoding_name = settings.encoding
+        self.context = settings.chunk_context
         self._encoding = _load_encoding(settings.encoding)
 
     # -- public -------------------------------------------------------------------
@@ -69,7 +70,7 @@ class Chunker:
                         part=part,
                         parts=len(pieces),
                         text=piece,
-                        embed_text=f"{header}\n{body}",
+                        embed_text=f"{header}\n{body}" if self.context else body,
                         metadata=_metadata(report, para, part, len(pieces)),
                     )
                 )

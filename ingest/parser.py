@@ -258,7 +258,9 @@ def _is_heading_here(line: str, nxt: str | None, layout: Layout) -> bool:
 
 
 def _numbered(num: str, text: str) -> Seg:
-    if _heading_like(text) and not ends_sentence(text):
+    # 'Dorset Families Matter (Troubled Families)' is a title: a closing bracket
+    # does not end a sentence here.
+    if _heading_like(text) and not text.rstrip().endswith((".", "!", "?", ":", ";")):
         return Seg("heading", text, number=num, level=num.count(".") + 1)
     return Seg("numbered", text, number=num)
 
@@ -579,10 +581,12 @@ def _continues(prev: _Draft, seg: Seg, st: _State) -> bool:
         return False
     if prev.heading != tuple(st.stack) or _CAPTION.match(prev.text):
         return False  # a heading came between, or a figure caption ends there
+    if _CAPTION.match(seg.text):
+        return False
     if starts_lower(seg.text):
         return True
-    if not ends_sentence(prev.text) and len(prev.text) >= 60:
-        return True  # a sentence cut mid-way (short label lines are not)
+    if prev.kind is Kind.PARAGRAPH and not ends_sentence(prev.text) and len(prev.text) >= 60:
+        return True  # a sentence cut mid-way (short label lines and list items are not)
     # In a report whose paragraphs are all numbered, unnumbered prose right after a
     # numbered paragraph is the rest of it ('English and mathematics remains...').
     return prev.number is not None and prev.kind is Kind.PARAGRAPH and st.anchor == prev.locator

@@ -87,7 +87,7 @@ class Ingestor:
         s = self.settings
         return (
             f"chunker={CHUNKER_VERSION};tokens={s.chunk_tokens};overlap={s.chunk_overlap};"
-            f"encoding={s.encoding};model={self.embedder.model_name}"
+            f"encoding={s.encoding};model={self.embedder.model_name};context={s.chunk_context}"
         )
 
     def warm_up(self) -> None:

@@ -31,7 +31,9 @@ class Settings:
     chroma_port: int = 8000  # CHROMA_PORT
     chroma_token: str | None = field(default=None, repr=False)  # CHROMA_TOKEN: bearer token for a server
     max_file_mb: int = 20  # RAG_MAX_FILE_MB: larger report files are refused
+    chunk_context: bool = True  # RAG_CHUNK_CONTEXT: embed report name + heading path with each chunk
     # -- answering (rag/) --
+    retrieval: str = "fused"  # RAG_RETRIEVAL: fused (dense + keyword), dense, keyword
     top_k: int = 8  # RAG_TOP_K: paragraphs retrieved per question
     abstain_below: float = 0.40  # RAG_ABSTAIN_BELOW: best dense similarity under this -> abstain
     support_threshold: float = 0.55  # RAG_SUPPORT_THRESHOLD: guard's sentence-paragraph similarity
@@ -53,6 +55,8 @@ class Settings:
             raise ConfigError("RAG_EMBEDDING_BATCH must be at least 1")
         if self.max_file_mb < 1:
             raise ConfigError("RAG_MAX_FILE_MB must be at least 1")
+        if self.retrieval not in ("fused", "dense", "keyword"):
+            raise ConfigError(f"RAG_RETRIEVAL={self.retrieval!r}: use fused, dense or keyword")
         if self.llm not in ("none", "openai", "ollama"):
             raise ConfigError(f"RAG_LLM={self.llm!r}: use none, openai or ollama")
         if self.top_k < 1:
@@ -96,6 +100,17 @@ class Settings:
         return cls(**values)
 
 
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
+_flag.__name__ = "1 or 0"  # named in the error message
+
 _ENV = (
     ("data_dir", "RAG_DATA_DIR", Path),
     ("corpus_dir", "RAG_CORPUS_DIR", Path),
@@ -109,6 +124,8 @@ _ENV = (
     ("chroma_port", "CHROMA_PORT", int),
     ("chroma_token", "CHROMA_TOKEN", str),
     ("max_file_mb", "RAG_MAX_FILE_MB", int),
+    ("chunk_context", "RAG_CHUNK_CONTEXT", _flag),
+    ("retrieval", "RAG_RETRIEVAL", str),
     ("top_k", "RAG_TOP_K", int),
     ("abstain_below", "RAG_ABSTAIN_BELOW", float),
     ("support_threshold", "RAG_SUPPORT_THRESHOLD", float),

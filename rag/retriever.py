@@ -190,7 +190,9 @@ class HybridRetriever:
 
         dense, best_dense = self._dense(snap, question, filters, doc_ids, depth)
         keyword = self._keyword(snap, question, filters, depth)
-        fused = reciprocal_rank_fusion([[key for key, _ in dense], [key for key, _ in keyword]])
+        # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).
+        lists = {"fused": (dense, keyword), "dense": (dense,), "keyword": (keyword,)}[self.settings.retrieval]
+        fused = reciprocal_rank_fusion([[key for key, _ in ranking] for ranking in lists])
         ranked = sorted(fused, key=lambda key: (-fused[key], snap.position[key]))[:k]
 
         dense_score, keyword_score = dict(dense), dict(keyword)

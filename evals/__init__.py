@@ -1,0 +1,1 @@
+"""The known-answer set and the evaluation run."""

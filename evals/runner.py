@@ -1,0 +1,500 @@
+"""One evaluation run: ask every known-answer question, score, report, gate.
+
+    exit_code = run(Settings.from_env(), RunOptions(set_path=..., baseline=True))
+
+1. read the set and the thresholds (fail fast on either, before any model loads);
+2. make sure the index has reports (an empty ``settings.data_dir`` gets ``corpus_dir``
+   ingested first, so a fresh checkout can run the evaluation in one command);
+3. ask each question of each system (the answer chain, and the naive baseline with
+   ``baseline=True``) behind a progress bar; with an LLM backend, judge faithfulness;
+4. write ``<out>/<timestamp>/report.{json,md}`` and copy them to ``<out>/latest.*``;
+5. print the tables and each failed threshold; return 1 if any failed, else 0.
+
+Sections below: the run; the systems (``System`` protocol, ``AssistantSystem``); the
+thresholds (``evals/thresholds.toml``); the optional LLM judge; the report (JSON
+document, Markdown and console tables rendered from the same rows). The metrics are
+``metrics.py``'s and the baseline is ``baseline.py``. Errors a user can fix are
+``RagError``s (the CLI prints them as one line).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ingest.embedder import Embedder, load_embedder
+from ingest.errors import ConfigError, QuestionError, RagError
+from ingest.settings import Settings
+
+from .gold import DEFAULT_SET, KnownAnswer, load
+from .metrics import (METRICS, Lookup, QuestionScore, Result, Summary, aggregate, by_kind, lookup_in,
+                      result_from_answer, score)
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUT = HERE / "reports"
+DEFAULT_THRESHOLDS = HERE / "thresholds.toml"
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    set_path: Path = DEFAULT_SET
+    baseline: bool = False
+    out_dir: Path = DEFAULT_OUT
+    thresholds_path: Path = DEFAULT_THRESHOLDS
+
+
+def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Embedder | None = None,
+        console: Console | None = None, status: Console | None = None) -> int:
+    """The whole run; returns the exit code (1: a threshold failed)."""
+    console = console or Console()
+    status = status or Console(stderr=True)
+    items = read_set(options.set_path)
+    thresholds = load_thresholds(options.thresholds_path)
+    embedder = embedder or load_embedder(settings)
+    ensure_index(settings, embedder, status)
+
+    assistant = AssistantSystem(settings, embedder=embedder)
+    runs = [ask_all(assistant, items, status)]
+    if settings.llm != "none":
+        judge_run(runs[0], assistant.chat_model, settings, status)
+    if options.baseline:
+        from .baseline import NaiveBaseline
+
+        baseline = NaiveBaseline(settings, embedder=embedder)
+        runs.append(ask_all(baseline, items, status))
+        runs[1].extra.update(single_paragraph_share=baseline.single_paragraph_share(), config=baseline.config)
+
+    failed = check(thresholds, runs[0].summary, runs[1].summary if options.baseline else None)
+    doc = document(runs, created=datetime.now().isoformat(timespec="seconds"), set_path=str(options.set_path),
+                   settings=_settings_dict(settings), thresholds=thresholds, failures=failed)
+    folder = write(doc, options.out_dir)
+
+    for table in console_tables(doc):
+        console.print(table)
+    wrong = failures(doc)
+    if wrong:
+        console.print(f"{len(wrong)} wrong: " + ", ".join(q["id"] for q in wrong))
+    console.print(f"report: {folder / 'report.md'} (and report.json; copied to {options.out_dir}/latest.*)")
+    if thresholds.beat_baseline and not options.baseline:
+        console.print("note: beat_baseline not checked (run with --baseline)")
+    for line in failed:
+        console.print(f"threshold failed: {line}", markup=False)
+    return 1 if failed else 0
+
+
+def read_set(path: Path) -> list[KnownAnswer]:
+    try:
+        items = load(path)
+    except FileNotFoundError:
+        raise RagError(f"{path}: no such known-answer set; give one with --set FILE") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    except ValueError as exc:  # load names the line
+        raise RagError(f"{exc}; check the set with `python evals/check_set.py {path}`") from None
+    if not items:
+        raise RagError(f"{path}: holds no questions")
+    return items
+
+
+def ensure_index(settings: Settings, embedder: Embedder, status: Console) -> None:
+    """Ingest ``settings.corpus_dir`` when the index holds no report."""
+    from ingest.pipeline import Ingestor
+    from ingest.store import Index
+
+    if Index(settings).hashes():
+        return
+    folder = settings.corpus_dir
+    status.print(f"The index in {settings.data_dir} is empty: ingesting {folder} first ...", markup=False)
+    started = time.perf_counter()
+    results = Ingestor(settings, embedder=embedder).ingest([Path(folder)])
+    for r in results:
+        if r.failed:
+            status.print(f"error: {r.path}: {r.error}", markup=False)
+    good = [r for r in results if not r.failed]
+    if not good:
+        raise RagError(f"nothing could be ingested from {folder}: set RAG_CORPUS_DIR to the reports folder")
+    status.print(f"ingested {len(good)} reports ({sum(r.paragraphs for r in good)} paragraphs, "
+                 f"{sum(r.chunks for r in good)} chunks) in {time.perf_counter() - started:.1f} s", markup=False)
+
+
+def ask_all(system: System, items: list[KnownAnswer], status: Console) -> SystemRun:
+    status.print(f"{system.name}: loading ...", markup=False)
+    system.warm_up()  # model and index loading are not part of any question's latency
+    results = []
+    with _progress(status) as progress:
+        task = progress.add_task(system.name, total=len(items))
+        for k in items:
+            results.append(system.ask(k))
+            progress.advance(task)
+    return SystemRun(system.name, items, results, [score(k, r) for k, r in zip(items, results)])
+
+
+def judge_run(run: SystemRun, chat_model, settings: Settings, status: Console) -> None:
+    """LLM-as-judge faithfulness for each answer (only called with an LLM backend)."""
+    if chat_model is None:
+        return
+    with _progress(status) as progress:
+        task = progress.add_task("judge", total=len(run.results))
+        for i, r in enumerate(run.results):
+            verdict = None if r.abstained else judge(chat_model, r.claims, settings)
+            run.scores[i] = dataclasses.replace(run.scores[i], judge_faithfulness=verdict)
+            progress.advance(task)
+
+
+def write(doc: dict, out_dir: Path) -> Path:
+    """<out>/<timestamp>/report.{json,md}, copied to <out>/latest.{json,md}; returns the folder."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder, n = Path(out_dir) / stamp, 1
+    while folder.exists():  # two runs in one second (tests) keep both
+        n += 1
+        folder = Path(out_dir) / f"{stamp}-{n}"
+    try:
+        folder.mkdir(parents=True)
+        (folder / "report.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (folder / "report.md").write_text(markdown(doc), encoding="utf-8")
+        for suffix in ("json", "md"):
+            shutil.copyfile(folder / f"report.{suffix}", Path(out_dir) / f"latest.{suffix}")
+    except OSError as exc:
+        raise RagError(f"cannot write the report to {out_dir}: {exc.strerror or exc}; give another --out DIR") from None
+    return folder
+
+
+def _settings_dict(settings: Settings) -> dict:
+    """Every setting that is not a secret (secrets are the fields hidden from repr)."""
+    values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.repr}
+    return {k: str(v) if isinstance(v, Path) else v for k, v in values.items()}
+
+
+def _progress(status: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=status)
+
+
+# -- systems ------------------------------------------------------------------------------
+# A System has a name, warm_up() (load models, build indexes: untimed) and
+# ask(KnownAnswer) -> Result. The naive baseline (baseline.NaiveBaseline) is one too.
+
+
+class System(Protocol):
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    def ask(self, k: KnownAnswer) -> Result: ...
+
+
+class AssistantSystem:
+    """``rag.chain.AnswerChain``, asked each question with the set's filters."""
+
+    name = "system"
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, chat_model=None):
+        from rag.chain import AnswerChain
+
+        self.chain = AnswerChain(settings, embedder=embedder, chat_model=chat_model)
+        self._lookup: Lookup | None = None
+
+    def warm_up(self) -> None:
+        self.chain.warm_up()
+        # Chroma opens the collection (and loads its HNSW index) on the first query; do
+        # that here so no question's latency carries a one-time cost (the baseline's
+        # warm_up builds its whole collection, likewise untimed).
+        self.chain.retriever.search("warm up", k=1)
+        # The index does not change during a run: one lookup over the indexed reports.
+        self._lookup = lookup_in(self.chain.retriever.reports)
+
+    def ask(self, k: KnownAnswer) -> Result:
+        from rag.model import Filters
+
+        if self._lookup is None:
+            self.warm_up()
+        try:
+            answer = self.chain.ask(k.question, Filters(authority=k.authority, year=k.year))
+        except QuestionError as exc:  # the set holds a question the product refuses: wrong, not fatal
+            return Result(text="", abstained=False, error=str(exc))
+        retrieved = [(doc_id, p) for doc_id, loc in answer.retrieved
+                     if (p := self._lookup(doc_id, loc)) is not None]
+        return result_from_answer(answer, retrieved, self._lookup)
+
+    @property
+    def chat_model(self):
+        """The LangChain chat model the chain answers with (None offline): the judge reuses it."""
+        return self.chain.llm.chat_model if self.chain.llm is not None else None
+
+
+# -- thresholds ---------------------------------------------------------------------------
+# evals/thresholds.toml: `beat_baseline = true|false` and a [minimum] table of Summary
+# metrics (value >= minimum). A metric the run could not measure (None: e.g. a set with
+# no unanswerable questions) fails its line: a gate that passes on a set that cannot
+# test it is no gate. With beat_baseline, each [minimum] metric must also be strictly
+# above the baseline's when the run has --baseline.
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    minimum: dict[str, float] = field(default_factory=dict)
+    beat_baseline: bool = False
+
+
+def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> Thresholds:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the thresholds ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    unknown = set(data) - {"minimum", "beat_baseline"}
+    minimum = data.get("minimum", {})
+    if unknown or not isinstance(minimum, dict):
+        raise ConfigError(f"{path}: expected `beat_baseline` and a [minimum] table, found {sorted(unknown)}")
+    for name, value in minimum.items():
+        if name not in METRICS:
+            raise ConfigError(f"{path}: unknown metric {name!r}; use one of {', '.join(METRICS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{path}: {name} = {value!r} is not a number")
+    beat = data.get("beat_baseline", False)
+    if not isinstance(beat, bool):
+        raise ConfigError(f"{path}: beat_baseline = {beat!r}: use true or false")
+    return Thresholds({k: float(v) for k, v in minimum.items()}, beat)
+
+
+def check(t: Thresholds, system: Summary, baseline: Summary | None = None) -> list[str]:
+    """One line per failed threshold (empty: the run passes)."""
+    out = []
+    for name, minimum in t.minimum.items():
+        value = system.get(name)
+        if value is None:
+            out.append(f"{name}: not measured on this set (threshold {minimum:.2f})")
+        elif value < minimum:
+            out.append(f"{name}: {value:.3f} is below the threshold {minimum:.2f}")
+        if t.beat_baseline and baseline is not None and value is not None:
+            theirs = baseline.get(name)
+            if theirs is not None and not value > theirs:
+                out.append(f"{name}: {value:.3f} does not beat the baseline's {theirs:.3f}")
+    return out
+
+
+# -- LLM judge ----------------------------------------------------------------------------
+# Optional, RAGAS-style, only with an LLM backend: for each answer sentence the chat
+# model is shown the paragraphs the sentence cites and asked whether they support it;
+# an answer's score is the share called supported. It complements the guard's own count
+# (`faithfulness`, lexical + embedding, no model); offline runs skip it.
+
+JUDGE_MAX_CLAIMS = 8  # sentences judged per answer: a 15-item list answer need not cost 15 calls
+JUDGE_SOURCE_CHARS = 4000
+
+JUDGE_INSTRUCTIONS = ("You check answers against their sources. Reply with one word: YES if the sources state "
+          "everything the statement says (numbers and grades included), NO otherwise.")
+
+
+def judge_prompt(sentence: str, sources: Sequence[str]) -> str:
+    text = "\n\n".join(f"<source>\n{s}\n</source>" for s in sources)[:JUDGE_SOURCE_CHARS]
+    return f"Sources:\n{text}\n\nStatement: {sentence}\n\nDo the sources support the statement? YES or NO."
+
+
+def judge_says_yes(reply: str) -> bool:
+    words = reply.strip().split()
+    return bool(words) and words[0].strip(".,:;!*\"'").upper() == "YES"
+
+
+def judge(chat_model, claims: Sequence[tuple[str, Sequence[str]]], settings: Settings) -> float | None:
+    """Share of (sentence, cited texts) pairs the chat model calls supported; None if none."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from rag.llm import _as_llm_error, _endpoint, _message_text, _model_name, _strip_thinking
+
+    judged = [(s, src) for s, src in claims if src][:JUDGE_MAX_CLAIMS]
+    if not judged:
+        return None
+    yes = 0
+    for sentence, sources in judged:
+        try:
+            reply = chat_model.invoke([SystemMessage(JUDGE_INSTRUCTIONS),
+                                       HumanMessage(judge_prompt(sentence, sources))])
+        except Exception as exc:  # noqa: BLE001 - provider errors become one-line LLMErrors, bugs re-raise
+            # The answerer's own mapping, so an unreachable server reads the same.
+            error = _as_llm_error(exc, settings, _endpoint(settings), _model_name(chat_model))
+            if error is None:
+                raise
+            raise error from exc
+        yes += judge_says_yes(_strip_thinking(_message_text(reply)))
+    return yes / len(judged)
+
+
+# -- report -------------------------------------------------------------------------------
+# report.json holds everything (per-question results of every system); report.md and the
+# console tables are rendered from that document by the same row builders.
+
+RETRIEVED_SHOWN = 5  # retrieved items listed per question in report.json
+# Settings named in report.md (report.json has every non-secret one).
+SHOWN_SETTINGS = ("llm", "llm_model", "top_k", "retrieval", "embedding_model", "data_dir")
+
+_ROWS = (  # (summary key, label, kind of value)
+    ("answer_correctness", "answer correctness", "ratio"),
+    ("evidence_recall_at_1", "evidence recall@1", "ratio"),
+    ("evidence_recall_at_3", "evidence recall@3", "ratio"),
+    ("evidence_recall_at_5", "evidence recall@5", "ratio"),
+    ("evidence_recall_at_10", "evidence recall@10", "ratio"),
+    ("mrr", "MRR", "ratio"),
+    ("citation_precision", "citation precision", "ratio"),
+    ("citation_recall", "citation recall", "ratio"),
+    ("faithfulness", "faithfulness (guard)", "ratio"),
+    ("judge_faithfulness", "faithfulness (LLM judge)", "ratio"),
+    ("abstention_accuracy", "abstention accuracy", "ratio"),
+    ("false_abstention_rate", "false abstention rate", "ratio"),
+    ("latency_p50_ms", "latency p50", "ms"),
+    ("latency_p95_ms", "latency p95", "ms"),
+    ("single_paragraph_share", "chunks inside one paragraph", "ratio"),
+)
+
+
+@dataclass
+class SystemRun:
+    """One system's answers to the whole set."""
+
+    name: str
+    items: list[KnownAnswer]
+    results: list[Result]
+    scores: list[QuestionScore]
+    extra: dict = field(default_factory=dict)  # e.g. the baseline's single_paragraph_share and config
+
+    @property
+    def summary(self) -> Summary:
+        return aggregate(self.scores)
+
+
+def document(runs: list[SystemRun], *, created: str, set_path: str, settings: dict, thresholds: Thresholds,
+             failures: list[str]) -> dict:
+    return {
+        "created": created,
+        "set": set_path,
+        "questions": len(runs[0].items) if runs else 0,
+        "settings": settings,
+        "thresholds": {"minimum": thresholds.minimum, "beat_baseline": thresholds.beat_baseline},
+        "gate": {"passed": not failures, "failures": failures},
+        "systems": {run.name: _system(run) for run in runs},
+    }
+
+
+def _system(run: SystemRun) -> dict:
+    return {
+        "summary": run.summary.as_dict(),
+        **run.extra,
+        "by_kind": {kind: s.as_dict() for kind, s in by_kind(run.scores).items()},
+        "questions": [_question(k, r, s) for k, r, s in zip(run.items, run.results, run.scores)],
+    }
+
+
+def _question(k: KnownAnswer, r: Result, s: QuestionScore) -> dict:
+    return {
+        "id": k.id, "kind": k.kind, "question": k.question,
+        "filters": {n: v for n, v in (("authority", k.authority), ("year", k.year)) if v is not None},
+        "expected": k.answer, "must_include": list(k.must_include),
+        "gold": f"{k.doc_id} {k.locator}".strip(),
+        "got": r.text, "abstained": r.abstained, "error": r.error,
+        "citations": [c.label or f"{c.doc_id} {c.ref}" for c in r.cited],
+        "retrieved": [c.label or f"{c.doc_id} {c.ref}" for c in r.ranked[:RETRIEVED_SHOWN]],
+        "evidence_rank": s.evidence_rank,
+        "metrics": s.metrics(),
+        **r.extra,
+    }
+
+
+# rows shared by Markdown and console
+
+
+def metric_table(doc: dict) -> tuple[list[str], list[list[str]]]:
+    names = list(doc["systems"])
+    minimum = doc["thresholds"]["minimum"]
+    rows = []
+    for key, label, unit in _ROWS:
+        values = [_value(doc["systems"][n], key) for n in names]
+        if all(v is None for v in values):
+            continue  # e.g. no LLM judge in an offline run
+        gate = f">= {minimum[key]:.2f}" if key in minimum else ""
+        rows.append([label] + [_fmt(v, unit) for v in values] + [gate])
+    return ["metric"] + names + ["threshold"], rows
+
+
+def kind_table(doc: dict) -> tuple[list[str], list[list[str]]]:
+    names = list(doc["systems"])
+    first = doc["systems"][names[0]]["by_kind"]
+    rows = []
+    for kind, s in first.items():
+        values = [doc["systems"][n]["by_kind"].get(kind, {}).get("answer_correctness") for n in names]
+        rows.append([kind, str(s["n"])] + [_fmt(v, "ratio") for v in values])
+    total = [doc["systems"][n]["summary"]["answer_correctness"] for n in names]
+    rows.append(["all", str(doc["questions"])] + [_fmt(v, "ratio") for v in total])
+    return ["kind", "n"] + [f"{n} correct" for n in names], rows
+
+
+def failures(doc: dict, system: str = "system") -> list[dict]:
+    return [q for q in doc["systems"].get(system, {}).get("questions", []) if not q["metrics"]["correct"]]
+
+
+def _value(system: dict, key: str):
+    return system["summary"].get(key, system.get(key))
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f} ms" if unit == "ms" else f"{value:.2f}"
+
+
+def markdown(doc: dict) -> str:
+    s = doc["settings"]
+    lines = [f"# Evaluation run {doc['created']}", "",
+             f"Set `{doc['set']}`, {doc['questions']} questions; "
+             + ", ".join(f"{k} `{s[k]}`" for k in SHOWN_SETTINGS if s.get(k) not in (None, "")) + ".", ""]
+    gate = doc["gate"]
+    lines += ["## Gate: " + ("passed" if gate["passed"] else "FAILED"), ""]
+    lines += [f"- {f}" for f in gate["failures"]] + ([""] if gate["failures"] else [])
+    lines += ["## Metrics", "", *_md_table(*metric_table(doc)), "", "## Correctness by kind", "",
+              *_md_table(*kind_table(doc)), ""]
+    wrong = failures(doc)
+    lines += [f"## Failures ({len(wrong)})", "", "Questions the system got wrong; every answer of every system is in "
+              "report.json.", ""]
+    for q in wrong:
+        lines += [f"### {q['id']} ({q['kind']})", "", f"- question: {q['question']}",
+                  f"- expected: {q['expected'] or '(abstain)'}"
+                  + (f" (must include: {', '.join(q['must_include'])})" if q["must_include"] else ""),
+                  f"- got: {_one_line(q['error'] and 'error: ' + q['error'] or q['got'])}",
+                  f"- cited: {'; '.join(q['citations']) or '(nothing)'}",
+                  f"- gold: {q['gold'] or '-'}; evidence rank: {q['evidence_rank'] or 'not retrieved'}", ""]
+    return "\n".join(lines)
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    return out + ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def console_tables(doc: dict) -> list:
+    from rich.table import Table
+
+    tables = []
+    for title, (headers, rows) in (("Evaluation", metric_table(doc)), ("Correctness by kind", kind_table(doc))):
+        table = Table(title=title)
+        for i, h in enumerate(headers):
+            table.add_column(h, justify="left" if i == 0 else "right")
+        for row in rows:
+            table.add_row(*row)
+        tables.append(table)
+    return tables

@@ -1,0 +1,107 @@
+"""`python -m evals run` in-process on the real corpus and model: reports, baseline, gate.
+
+Uses the sample set (tests/data/sample_set.jsonl, ten questions of every kind) so a run
+takes seconds; the full known-answer set is for `python -m evals run` itself.
+"""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from evals.cli import main
+from evals.gold import load
+from evals.metrics import METRICS
+from evals.runner import ensure_index
+from ingest.settings import Settings
+from ingest.store import Index
+
+pytestmark = pytest.mark.integration
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample_set.jsonl"
+QUESTION_KEYS = {"id", "kind", "question", "expected", "got", "abstained", "citations", "evidence_rank", "metrics"}
+GATED = ("answer_correctness", "citation_precision", "abstention_accuracy", "evidence_recall_at_5")
+
+
+@pytest.fixture
+def env(monkeypatch, corpus_settings):
+    """The environment `python -m evals` reads: the session's ingested corpus, offline answerer."""
+    monkeypatch.setenv("RAG_DATA_DIR", str(corpus_settings.data_dir))
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus_settings.corpus_dir))
+    for var in ("RAG_LLM", "RAG_TOP_K", "CHROMA_HOST", "RAG_COLLECTION", "RAG_RETRIEVAL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _thresholds(path: Path, minimum: dict, beat: bool) -> Path:
+    path.write_text(f"beat_baseline = {str(beat).lower()}\n[minimum]\n"
+                    + "".join(f"{k} = {v}\n" for k, v in minimum.items()), encoding="utf-8")
+    return path
+
+
+def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
+    out = tmp_path / "reports"
+    passing = _thresholds(tmp_path / "pass.toml", {k: 0.0 for k in GATED}, beat=False)
+    assert main(["run", "--set", str(SAMPLE), "--baseline", "--out", str(out), "--thresholds", str(passing)]) == 0
+    shown = capsys.readouterr().out
+    assert "answer correctness" in shown and "Correctness by kind" in shown and "threshold failed" not in shown
+
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    for name in ("report.json", "report.md"):
+        assert (folder / name).is_file()
+    assert (out / "latest.json").read_text() == (folder / "report.json").read_text()
+    assert (out / "latest.md").read_text() == (folder / "report.md").read_text()
+
+    doc = json.loads((out / "latest.json").read_text())
+    assert {"created", "set", "questions", "settings", "thresholds", "gate", "systems"} <= set(doc)
+    assert doc["gate"] == {"passed": True, "failures": []}
+    assert list(doc["systems"]) == ["system", "baseline"]
+    items = load(SAMPLE)
+    for name, system in doc["systems"].items():
+        assert set(METRICS) <= set(system["summary"]), name
+        assert [q["id"] for q in system["questions"]] == [k.id for k in items]
+        assert all(QUESTION_KEYS <= set(q) for q in system["questions"])
+        assert "unanswerable" in system["by_kind"]
+    baseline = doc["systems"]["baseline"]
+    # Character chunks straddle paragraphs: most cannot be cited by paragraph number.
+    assert 0 <= baseline["single_paragraph_share"] < 1
+    assert baseline["summary"]["abstention_accuracy"] == 0.0  # it never abstains
+    system = doc["systems"]["system"]["summary"]
+    assert system["abstention_accuracy"] == 1.0
+    md = (out / "latest.md").read_text()
+    assert "## Metrics" in md and "## Correctness by kind" in md and "## Failures" in md
+
+    # The same run against a bar just above what it scored: exit 1, one line per failure.
+    above = {"answer_correctness": system["answer_correctness"] + 0.01}
+    failing = _thresholds(tmp_path / "fail.toml", above, beat=False)
+    assert main(["run", "--set", str(SAMPLE), "--out", str(out), "--thresholds", str(failing)]) == 1
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("threshold failed:")]
+    assert lines == [f"threshold failed: answer_correctness: {system['answer_correctness']:.3f} is below the "
+                     f"threshold {above['answer_correctness']:.2f}"]
+    assert json.loads((out / "latest.json").read_text())["gate"]["passed"] is False
+    assert len([p for p in out.iterdir() if p.is_dir()]) == 2  # the first run's folder is kept
+
+
+def test_errors_are_one_line_and_exit_1(env, tmp_path, capsys):
+    assert main(["run", "--set", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "missing.jsonl" in err[0]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[minimum]\nanswer_corectness = 0.9\n")
+    assert main(["run", "--set", str(SAMPLE), "--out", str(tmp_path), "--thresholds", str(bad)]) == 1
+    assert "unknown metric 'answer_corectness'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--backend", "gpt"])
+    assert exc.value.code == 2
+
+
+def test_an_empty_index_is_ingested_first(tmp_path, small_corpus, embedder):
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=small_corpus)
+    status = io.StringIO()
+    ensure_index(settings, embedder, Console(file=status, width=200))
+    assert len(Index(settings).hashes()) == 2
+    assert "is empty: ingesting" in status.getvalue() and "ingested 2 reports" in status.getvalue()
+    ensure_index(settings, embedder, Console(file=status, width=200))  # not empty now: nothing to do
+    assert status.getvalue().count("ingesting") == 1

@@ -34,7 +34,7 @@ class Settings:
     chunk_context: bool = True  # RAG_CHUNK_CONTEXT: embed report name + heading path with each chunk
     # -- answering (rag/) --
     retrieval: str = "fused"  # RAG_RETRIEVAL: fused (dense + keyword), dense, keyword
-    top_k: int = 8  # RAG_TOP_K: paragraphs retrieved per question
+    top_k: int = 5  # RAG_TOP_K: paragraphs retrieved per question (chosen by evals/compare.py)
     abstain_below: float = 0.40  # RAG_ABSTAIN_BELOW: best dense similarity under this -> abstain
     support_threshold: float = 0.55  # RAG_SUPPORT_THRESHOLD: guard's sentence-paragraph similarity
     max_question_chars: int = 2000  # RAG_MAX_QUESTION_CHARS

@@ -92,11 +92,16 @@ class AnswerChain:
             return {**state, "hits": [], "why": f"The library has no reports for {_and(q.unknown_places)}."}
         if not reports:
             return {**state, "hits": [], "why": f"No report in the library matches {_describe(state['filters'])}."}
-        from_records = structured.answer(q, reports)
-        if from_records is not None:
-            draft, hits = from_records
-            return {**state, "hits": hits, "draft": draft}
         hits, best = self.retriever.search(state["standalone"], state["filters"], self.settings.top_k)
+        from_records = structured.answer(q, reports)
+        if from_records is None and q.intent == "grade" and any(r.judgements for r in reports):
+            # The grades are all in the records: a grade they do not hold was not given.
+            return {**state, "hits": hits, "why": "The reports searched record no judgement for that."}
+        if from_records is not None:
+            # Records first; the text hits follow, so a reader sees the prose around them too.
+            draft, record_hits = from_records
+            known = {h.key for h in record_hits}
+            return {**state, "hits": record_hits + [h for h in hits if h.key not in known], "draft": draft}
         if not hits or best < self.settings.abstain_below:
             return {**state, "hits": hits, "why": ""}
         return {**state, "hits": hits}

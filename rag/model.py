@@ -15,14 +15,14 @@ class Filters:
     """What to search: any field left None is not restricted."""
 
     authority: str | None = None  # a council as stored ('Dorset County Council') or its place ('Dorset')
-    year: int | None = None
+    year: int | None = None  # the report's year, or a year its period names (an inspection in 2011)
     doc_id: str | None = None
     kind: str | None = None  # ingest.model.Kind value, e.g. 'table row'
     voice: str | None = None  # ingest.model.Voice value: 'ofsted', 'self-evaluation', 'committee-paper'
 
     def allows(self, meta: ReportMeta, paragraph: Paragraph | None = None) -> bool:
         return ((self.authority is None or _same_authority(self.authority, meta))
-                and (self.year is None or meta.year == self.year)
+                and (self.year is None or meta.year == self.year or str(self.year) in meta.period)
                 and (self.voice is None or meta.voice.value == self.voice)
                 and (self.doc_id is None or meta.doc_id == self.doc_id)
                 and (self.kind is None or paragraph is None or paragraph.kind.value == self.kind))

@@ -18,19 +18,20 @@ from .model import Filters
 
 _YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
 _GRADE_WORDS = re.compile(
-    r"\b(grade[sd]?|grading|judgements?|judged|judgments?|rating|rated?|outstanding|inadequate|"
-    r"requires? improvement)\b", re.I)
+    r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
+    r"requires? improvement|record of main findings|summary table)\b", re.I)
 _RECOMMENDATION_WORDS = re.compile(
-    r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required))\b",
-    re.I)
+    r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required))\b"
+    r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b", re.I)
 # Words that name a kind of report ('the Dorset cabinet paper'). 'Ofsted' is not one:
 # council papers report Ofsted's grades too.
 _VOICE_WORDS = (
     (re.compile(r"\bself[- ]?evaluation|\bSEF\b|self[- ]assessment", re.I), "self-evaluation"),
     (re.compile(r"\b(cabinet|committee|council (report|paper)|members)\b", re.I), "committee-paper"),
 )
-_LIST_WORDS = re.compile(r"\b(all|every|each|list|full|complete|how many|which)\b|"
-                         r"\bwhat (were|are)\b.*\b(recommendations|grades|judgements|judgments|areas)\b", re.I)
+_RECORDS = r"(recommendations|grades|judgements|judgments|areas|actions)"
+_LIST_WORDS = re.compile(rf"\b(list|every|each|how many|full|complete|all( of)?( the| its| their)? {_RECORDS})\b|"
+                         rf"\b(what|which) (were|are)\b.*\b{_RECORDS}\b|\bwhich areas\b", re.I)
 # Words that frame a question about grades or recommendations without naming
 # what it is about: left out when matching the question to a record's area.
 _FRAME = set(tokenize(
@@ -38,7 +39,7 @@ _FRAME = set(tokenize(
     "ofsted inspection inspectors report reports council councils authority local grade grades graded grading "
     "judgement judgements judged judgment rating rated overall make made recommendation recommendations "
     "recommend recommended area areas improvement improvements list all every each full complete say said "
-    "tell me please their its they it services service children's"))
+    "tell me please their its they it services service children's set gave ask asked want wanted told put"))
 
 
 _GRADE_VALUE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?)\b", re.I)

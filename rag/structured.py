@@ -7,13 +7,21 @@ records do not answer (the chain then searches the text).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from ingest.model import Judgement, Recommendation, Report, Voice
+from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 
 from .keyword import tokenize
 from .model import Draft, Hit
 from .question import Question
+
+
+# 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
+# how an area was judged, in other words; answered from the records only when it names
+# the area in full.
+_EVALUATES = re.compile(r"\b(conclu\w*|how did\b.*\bdo\b|how (was|were|is|are|good|well)\b|verdict|assess\w*|"
+                        r"what did\b.*\b(get|find|say))\b", re.I)
 
 
 def answer(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
@@ -21,20 +29,32 @@ def answer(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]]
         return _grades(question, reports)
     if question.intent == "recommendation":
         return _recommendations(question, reports)
+    if _EVALUATES.search(question.text):
+        return _grades(question, reports, whole_area=True)
     return None
 
 
 # -- grades -------------------------------------------------------------------------------
-def _grades(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+def _grades(question: Question, reports: list[Report], whole_area: bool = False) -> tuple[Draft, list[Hit]] | None:
+    asked = set(tokenize(question.text))
     chosen: list[tuple[Report, Judgement]] = []
+    listing = False
     for report in reports:
-        listed = _listing(report.judgements)
-        if question.grades:  # 'which areas were judged good?'
+        judgements = _listing(report.judgements)
+        listing = (not whole_area and not _beyond_parts(question.topic, judgements, _part)) or question.wants_list
+        if not listing:
+            # The question must name most of an area ('being healthy'), not share one
+            # word with it ('health' in 'the contribution of health agencies ...').
+            need = 1.0 if whole_area else 0.5
+            judgements = [j for j in judgements if _covered(j.area, asked) >= need]
+        listed = _in_part(question.topic, judgements, _part)
+        if question.grades and listing:  # 'which areas were judged good?'
             listed = [j for j in listed if j.grade in question.grades]
-        if question.topic and not question.wants_list:
-            # The area's own words count double: 'being healthy' is about that area,
-            # not every area under 'How good are outcomes for ... care leavers?'.
-            listed = _best(question.topic, listed, lambda j: f"{j.area} {j.area} {' '.join(j.heading_path)}")
+        if not listing:
+            # The question must name an area ('being healthy'); its heading path only
+            # breaks ties ('... of services for looked after children').
+            listed = _best(tuple(asked), _best(tuple(asked), listed, lambda j: j.area),
+                           lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]
     if not chosen:
         return None
@@ -46,17 +66,38 @@ def _grades(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
         twin = _table_twin(report, j)  # the Record of main findings row for the same area
         if twin is not None and twin.locator != j.locator:
             refs.append(_hit(hits, report, twin.locator))
+        opening = _opening(report, j)  # the inspectors' own sentence, e.g. '... are adequate overall.'
+        if opening is not None:
+            refs.append(_hit(hits, report, opening.locator))
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         number = f" (grade {j.grade_number})" if j.grade_number else ""
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
             f"{report.meta.short_title} reports Ofsted's judgement"
         sentences.append((f"{who} for {area}: {j.grade}{number}.", tuple(refs)))
     note = ""
-    if question.wants_list or not question.topic:
+    if listing:
         graded = f" of {_or(question.grades)}" if question.grades else ""
-        note = " ".join(f"{r.meta.short_title} records {n} judgement{'s' * (n != 1)}{graded}."
+        note = " ".join(f"{r.meta.short_title} records {_count(n)} judgement{'s' * (n != 1)}{graded}."
                         for r, n in _count_by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+def _opening(report: Report, j: Judgement) -> Paragraph | None:
+    """The first paragraph of a graded section, when it states the grade in words."""
+    if j.source == "table":
+        return None
+    for p in report.paragraphs:
+        if p.heading_path == j.heading_path and p.kind is Kind.PARAGRAPH:
+            return p if j.grade.split()[0] in p.text.lower() else None
+    return None
+
+
+_WORDS = "one two three four five six seven eight nine".split()
+
+
+def _count(n: int) -> str:
+    """Numbers under ten in words, as a briefing note writes them: 'nine judgements'."""
+    return _WORDS[n - 1] if 1 <= n <= 9 else str(n)
 
 
 def _or(words) -> str:
@@ -97,10 +138,14 @@ def _count_by_report(chosen) -> list[tuple[Report, int]]:
 # -- recommendations ----------------------------------------------------------------------
 def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
     chosen: list[tuple[Report, Recommendation]] = []
+    listing = False
     for report in reports:
-        recs = list(report.recommendations)
-        if question.topic and not question.wants_list:
-            recs = _best(question.topic, recs, lambda r: r.text)
+        def part_of(r):
+            return r.heading_path[0] if r.heading_path else ""
+        listing = not _beyond_parts(question.topic, list(report.recommendations), part_of) or question.wants_list
+        recs = _in_part(question.topic, list(report.recommendations), part_of)
+        if not listing:
+            recs = _best(question.topic, recs, lambda r: f"{r.text} {' '.join(r.heading_path)} {r.timescale}")
         chosen += [(report, r) for r in recs]
     if not chosen:
         return None
@@ -108,9 +153,13 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
     sentences = []
     for report, rec in chosen:
         text = rec.text if rec.text.endswith((".", "!", "?")) else rec.text + "."
+        when = [f"timescale: {rec.timescale}" if rec.timescale else "",
+                f"responsible: {rec.responsible}" if rec.responsible and rec.responsible not in rec.text else ""]
+        if any(when):
+            text = f"{text[:-1]} ({'; '.join(w for w in when if w)})."
         sentences.append((text, (_hit(hits, report, rec.locator),)))
     note = ""
-    if question.wants_list or not question.topic:
+    if listing:
         note = " ".join(_rec_count(report, [r for rep, r in chosen if rep is report])
                         for report in dict.fromkeys(rep for rep, _ in chosen))
     return Draft(tuple(sentences), note=note), hits
@@ -120,16 +169,45 @@ def _rec_count(report: Report, recs: list[Recommendation]) -> str:
     parts = Counter(r.heading_path[0] if r.heading_path else "" for r in recs)
     by_part = ""
     if len(parts) > 1:
-        by_part = " (" + ", ".join(f"{n} under {p}" for p, n in parts.items()) + ")"
+        by_part = " (" + ", ".join(f"{_count(n)} under {p}" for p, n in parts.items()) + ")"
     who = "Ofsted made" if report.meta.voice is Voice.OFSTED else f"{report.meta.short_title} lists"
-    return f"{who} {len(recs)} recommendation{'s' * (len(recs) != 1)} in {report.meta.short_title}{by_part}."
+    return f"{who} {_count(len(recs))} recommendation{'s' * (len(recs) != 1)} in {report.meta.short_title}{by_part}."
 
 
 # -- shared -------------------------------------------------------------------------------
-def _best(topic: tuple[str, ...], records: list, text_of) -> list:
-    """The records that share the most of the question's own words (ties kept)."""
+def _covered(area: str, asked: set[str]) -> float:
+    words = set(tokenize(area))
+    return len(words & asked) / len(words) if words else 0.0
+
+
+def _beyond_parts(topic: tuple[str, ...], records: list, part_of) -> tuple[str, ...]:
+    """The question's own words less those naming a part: nothing left means 'all of that part'."""
+    part_words = set(tokenize(" ".join({part_of(r) for r in records})))
+    return tuple(t for t in topic if t not in part_words)
+
+
+def _in_part(topic: tuple[str, ...], records: list, part_of) -> list:
+    """Records of the part(s) of the report the question names ('for looked after
+    children', 'the safeguarding board'), by the words that tell the parts apart."""
+    parts = {part_of(r) for r in records}
+    if len(parts) < 2:
+        return records
+    words = {p: set(tokenize(p)) for p in parts}
+    shared = set.intersection(*words.values())
     wanted = set(topic)
-    scored = [(sum(1 for t in tokenize(text_of(r)) if t in wanted), r) for r in records]
+    score = {p: len((w - shared) & wanted) for p, w in words.items()}
+    top = max(score.values())
+    return records if top == 0 else [r for r in records if score[part_of(r)] == top]
+
+
+def _best(topic: tuple[str, ...], records: list, text_of) -> list:
+    """The records that share the most of the question's own words (ties kept). A word
+    counts less the more records hold it: 'exclusions' picks one recommendation out of
+    eighteen, 'children' does not."""
+    wanted = set(topic)
+    words = [set(tokenize(text_of(r))) & wanted for r in records]
+    held = Counter(w for ws in words for w in ws)
+    scored = [(round(sum(1 / held[w] for w in ws), 6), r) for ws, r in zip(words, records)]
     top = max((s for s, _ in scored), default=0)
     return [r for s, r in scored if s == top and s > 0]
 

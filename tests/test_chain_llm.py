@@ -8,6 +8,7 @@ from langchain_core.messages import AIMessage
 import pytest
 
 from rag.chain import AnswerChain
+from rag.text import sentences
 
 pytestmark = pytest.mark.integration
 
@@ -69,15 +70,15 @@ def test_abstain_token_gives_an_abstention_with_suggestions(corpus_settings, emb
 def test_follow_up_is_condensed_with_the_history(corpus_settings, embedder):
     standalone = "What did Ofsted find about adoption in Poole in 2017?"
     probe, _ = chain_with(corpus_settings, embedder)
-    n = marker(probe, standalone, "The graded judgement for adoption performance is that it is good")
-    chain, model = chain_with(corpus_settings, embedder, standalone,
-                              f"Ofsted's graded judgement for adoption performance is good [{n}].")
+    first = probe.hits_for(standalone)[0].paragraph.text
+    quote = sentences(first)[0]
+    chain, model = chain_with(corpus_settings, embedder, standalone, f"{quote} [1]")
     history = [("How does Poole support care leavers?", "Care leavers receive a good service [1].")]
     answer = chain.ask("And what about adoption?", history=history)
     condense_call, answer_call = model.seen
     assert "How does Poole support care leavers?" in " ".join(condense_call)
     assert answer.searched == ("Ofsted, Poole 2017",)  # the condensed question named Poole and 2017
-    assert not answer.abstained and "adoption" in answer.text
+    assert not answer.abstained and quote in answer.text and "adopt" in first.lower()
 
 
 def test_prompt_injection_in_a_source_is_only_data(corpus_settings, embedder):

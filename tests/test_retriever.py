@@ -10,6 +10,8 @@ Two halves:
 """
 from __future__ import annotations
 
+import dataclasses
+
 import statistics
 
 import pytest
@@ -18,7 +20,7 @@ from ingest.errors import NotFoundError
 from ingest.model import Chunk, Kind, Voice
 from ingest.settings import Settings
 from rag.model import Filters, Hit
-from rag.retriever import NO_DENSE, RRF_K, HybridRetriever, Retrieval, reciprocal_rank_fusion
+from rag.retriever import FUSION_WEIGHTS, NO_DENSE, RRF_K, HybridRetriever, Retrieval, reciprocal_rank_fusion
 
 D11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
 D16 = "dorset-2016-cabinet-post-ofsted-progress"
@@ -143,6 +145,8 @@ def test_rrf_constant_and_formula():
     fused = reciprocal_rank_fusion([["a", "b", "a"], ["b", "c"]])
     assert fused == {"a": pytest.approx(1 / 61), "b": pytest.approx(1 / 62 + 1 / 61), "c": pytest.approx(1 / 62)}
     assert reciprocal_rank_fusion([[], []]) == {}
+    weighted = reciprocal_rank_fusion([["a"], ["b"]], weights=(0.5, 1.0))
+    assert weighted == {"a": pytest.approx(0.5 / 61), "b": pytest.approx(1 / 61)}
 
 
 def test_chunks_of_one_paragraph_count_once_at_their_best_rank(settings, two_reports):
@@ -157,7 +161,8 @@ def test_chunks_of_one_paragraph_count_once_at_their_best_rank(settings, two_rep
     keyword_rank = [k for k, _ in found.keyword]
     for key, dense_rank in ((("dorset-2011", "2"), 1), (("poole-2017", "3"), 2)):
         hit = by_key[key]
-        expected = 1 / (RRF_K + dense_rank) + 1 / (RRF_K + keyword_rank.index(key) + 1)
+        w_dense, w_keyword = FUSION_WEIGHTS
+        expected = w_dense / (RRF_K + dense_rank) + w_keyword / (RRF_K + keyword_rank.index(key) + 1)
         assert hit.score == pytest.approx(expected)
         assert hit.dense == dict(found.dense)[key] and hit.keyword == dict(found.keyword)[key] > 0
     assert [h.score for h in found.hits] == sorted((h.score for h in found.hits), reverse=True)
@@ -204,12 +209,14 @@ def test_ties_are_broken_by_reading_order(settings, two_reports):
     # equal BM25 scores (the same text): reading order decides their ranks, and so their order
     assert hits[0].keyword == hits[1].keyword
     assert [h.key for h in hits] == [("dorset-2011", "3"), ("dorset-2011", "4")]
-    # one paragraph only dense-found at rank 1, one only keyword-found at rank 1: equal
-    # fused scores, so the one earlier in the reading order comes first
+    # a keyword-only and a dense-only paragraph with equal fused scores (equal weights):
+    # the one earlier in the reading order comes first
+    settings = dataclasses.replace(settings, retrieval="fused")
     retriever, _ = fake_retriever(settings, two_reports, [("poole-2017", "1", 0, 0.9)])
+    scores = reciprocal_rank_fusion([["x"], ["y"]])
+    assert scores["x"] == scores["y"]
     hits = retriever.retrieve("timely good quality", k=2)
-    assert [h.key for h in hits] == [("dorset-2011", "2"), ("poole-2017", "1")]
-    assert hits[0].score == hits[1].score == pytest.approx(1 / 61)
+    assert hits[0].key == ("dorset-2011", "2")  # keyword rank 1 outweighs dense rank 1
 
 
 def test_refresh_reloads_only_when_the_records_change(settings, two_reports, make_report):
@@ -262,7 +269,7 @@ def test_langchain_adapter_with_a_fake_index(settings, two_reports):
     assert first.metadata == {
         "doc_id": "poole-2017", "locator": "1", "short_title": "Ofsted, Poole 2017", "heading": "Executive summary",
         "kind": "paragraph", "authority": "Borough of Poole", "year": 2017, "voice": Voice.OFSTED.value,
-        "score": pytest.approx(2 / 61), "dense": 0.8, "keyword": pytest.approx(first.metadata["keyword"]),
+        "score": pytest.approx(sum(FUSION_WEIGHTS) / 61), "dense": 0.8, "keyword": pytest.approx(first.metadata["keyword"]),
     }
     chain = lc | RunnableLambda(lambda ds: [d.metadata["locator"] for d in ds])
     assert chain.invoke("out-of-hours service") == [d.metadata["locator"] for d in docs]

@@ -11,36 +11,27 @@ status: 0 every threshold met, 1 a threshold failed or an error (one ``error:`` 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
-from ingest.errors import RagError
+from ingest.entry import guarded, offline
 from ingest.settings import Settings
 
 BACKENDS = {"extractive": "none", "openai": "openai", "ollama": "ollama"}
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    offline()
     args = _parser().parse_args(argv)
     from .runner import RunOptions, run
 
-    try:
+    def evaluate() -> int:
         settings = Settings.from_env(top_k=args.k, llm=BACKENDS[args.backend] if args.backend else None)
         options = RunOptions(**{k: v for k, v in (("set_path", args.set), ("baseline", args.baseline),
                                                   ("out_dir", args.out), ("thresholds_path", args.thresholds))
                                 if v is not None})
         return run(settings, options)
-    except RagError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+
+    return guarded(evaluate)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from .entry import guarded, offline
 from .errors import RagError
 from .settings import Settings
 
@@ -26,25 +27,15 @@ SUBCOMMANDS = ("list", "show", "records", "remove")
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    offline()
+    if argv and argv[0] in SUBCOMMANDS:
+        args = _subcommand_parser().parse_args(argv)
+    else:
+        args = _ingest_parser().parse_args(argv)
+        if (args.authority or args.year or args.title) and (len(args.paths) != 1 or Path(args.paths[0]).is_dir()):
+            _ingest_parser().error("--authority/--year/--title describe one file: give exactly one file")
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            args = _subcommand_parser().parse_args(argv)
-        else:
-            args = _ingest_parser().parse_args(argv)
-            if (args.authority or args.year or args.title) and (
-                len(args.paths) != 1 or Path(args.paths[0]).is_dir()
-            ):
-                _ingest_parser().error("--authority/--year/--title describe one file: give exactly one file")
-        settings = Settings.from_env()
-        return args.func(args, settings)
-    except RagError as exc:
-        _error(str(exc))
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return guarded(lambda: args.func(args, Settings.from_env()))
     except BrokenPipeError:  # `python -m ingest show X | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -129,7 +120,6 @@ def _cmd_ingest(args, settings: Settings) -> int:
 
 
 def _print_summary(results) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="Ingest", title_justify="left")
@@ -184,7 +174,6 @@ def _cmd_list(args, settings: Settings) -> int:
         print(f"the index in {settings.data_dir} is empty; ingest reports with `python -m ingest [PATH]`",
               file=sys.stderr)
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     table = Table()
@@ -230,7 +219,6 @@ def _cmd_records(args, settings: Settings) -> int:
         for r in report.recommendations:
             _print_json({"type": "recommendation", **r.to_dict()})
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     console = _console()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
+from ingest.entry import guarded, offline
 from ingest.errors import QuestionError, RagError
 from ingest.settings import Settings
 
@@ -21,28 +21,19 @@ from .model import Answer, Filters
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    offline()
     args = _parser().parse_args(argv)
-    try:
-        settings = Settings.from_env()
-        if args.inp or args.out:
-            return _batch(args, settings)
-        if args.question is None:
-            raise QuestionError("give a question, or --in QUESTIONS.jsonl --out ANSWERS.jsonl")
-        chain = _chain(settings)
-        answer = chain.ask(args.question, Filters(args.authority, args.year, args.doc))
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
-        return 0
-    except QuestionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except RagError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return guarded(lambda: _ask(args, Settings.from_env()))
+
+
+def _ask(args, settings: Settings) -> int:
+    if args.inp or args.out:
+        return _batch(args, settings)
+    if args.question is None:
+        raise QuestionError("give a question, or --in QUESTIONS.jsonl --out ANSWERS.jsonl")
+    answer = _chain(settings).ask(args.question, Filters(args.authority, args.year, args.doc))
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -77,8 +77,8 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
     note = ""
     if listing:
         graded = f" of {_or(question.grades)}" if question.grades else ""
-        note = " ".join(f"{r.meta.short_title} records {_count(n)} judgement{'s' * (n != 1)}{graded}."
-                        for r, n in _count_by_report(chosen))
+        note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
+                        for r, js in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
 
 
@@ -129,10 +129,12 @@ def _table_twin(report: Report, j: Judgement) -> Judgement | None:
     return (same or rows or [None])[0]
 
 
-def _count_by_report(chosen) -> list[tuple[Report, int]]:
-    counts = Counter(report.doc_id for report, _ in chosen)
-    firsts = {report.doc_id: report for report, _ in reversed(chosen)}
-    return [(firsts[d], n) for d, n in counts.items()]
+def _by_report(chosen: list[tuple[Report, object]]) -> list[tuple[Report, list]]:
+    """The chosen records grouped by report, in the order the reports come."""
+    groups: dict[str, tuple[Report, list]] = {}
+    for report, record in chosen:
+        groups.setdefault(report.doc_id, (report, []))[1].append(record)
+    return list(groups.values())
 
 
 # -- recommendations ----------------------------------------------------------------------
@@ -160,8 +162,7 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
         sentences.append((text, (_hit(hits, report, rec.locator),)))
     note = ""
     if listing:
-        note = " ".join(_rec_count(report, [r for rep, r in chosen if rep is report])
-                        for report in dict.fromkeys(rep for rep, _ in chosen))
+        note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
 
 

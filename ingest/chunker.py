@@ -42,7 +42,7 @@ class Chunker:
         self.overlap = settings.chunk_overlap
         self.encoding_name = settings.encoding
         self.context = settings.chunk_context
-        self._encoding = _load_encoding(settings.encoding)
+        self._encoding = load_encoding(settings.encoding)
 
     # -- public -------------------------------------------------------------------
 
@@ -254,7 +254,7 @@ def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
 
-def _load_encoding(name: str):
+def load_encoding(name: str):
     import tiktoken
 
     if name == "cl100k_base":

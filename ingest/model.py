@@ -106,22 +106,13 @@ class Paragraph:
         return d
 
 
-GRADES = (
-    "outstanding",
-    "good",
-    "adequate",
-    "requires improvement to be good",
-    "inadequate",
-)
-
-
 @dataclass(frozen=True)
 class Judgement:
     doc_id: str
     area: str
     heading_path: tuple[str, ...]
     grade_printed: str
-    grade: str  # one of GRADES
+    grade: str  # normalised by ingest.grades, e.g. "requires improvement to be good"
     grade_number: int | None
     framework: str
     locator: str

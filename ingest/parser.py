@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .grades import GRADE_LINE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, normalise_grade
 from .model import Kind, Paragraph, Report, ReportMeta, Voice
+from .records import extract
 from .textnorm import ends_sentence, normalise, starts_lower
 
 
@@ -339,8 +340,6 @@ def parse(text: str, meta: ReportMeta) -> Report:
     segs, _layout = segment(text, meta.title)
     drafts = assemble(segs, ofsted_parts=meta.voice is Voice.OFSTED)
     paragraphs = _finalise(drafts, meta.doc_id)
-    from .records import extract  # records builds on the parser's output
-
     judgements, recommendations = extract(paragraphs, meta)
     return Report(meta, tuple(paragraphs), tuple(judgements), tuple(recommendations))
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ingest.chunker import _load_encoding  # same encoding rules as ingest: never the downloading name
+from ingest.chunker import load_encoding  # one rule for tiktoken encodings: never the downloading name
 from ingest.errors import ConfigError, LLMError
 from ingest.settings import Settings
 
@@ -127,7 +127,7 @@ class LLMAnswerer:
         self.settings = settings
         self.chat_model = chat_model
         self.name = f"{_provider(settings)}:{_model_name(chat_model)}"
-        self._encoding = _load_encoding(settings.encoding)
+        self._encoding = load_encoding(settings.encoding)
         self._endpoint = _endpoint(settings)
 
     # -- public ---------------------------------------------------------------------

@@ -90,7 +90,6 @@ class Citation:
 class Sentence:
     text: str
     citations: tuple[int, ...]  # Citation.n values
-    supported: bool = True
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
 
-from ingest.chunker import _load_encoding
+from ingest.chunker import load_encoding
 from ingest.errors import ConfigError, LLMError, RagError
 from ingest.model import Kind, Paragraph, ReportMeta, Voice
 from ingest.settings import Settings
@@ -210,7 +210,7 @@ def test_sources_fit_the_token_budget_in_order():
     long_hits = [hit(str(70 + i), (sentence * 5).strip(), order=i) for i in range(6)]
     answerer = LLMAnswerer(settings, recording("Ofsted found X [1]. Y [6]."))
     sources = answerer.render_sources(long_hits)
-    encoding = _load_encoding(settings.encoding)
+    encoding = load_encoding(settings.encoding)
     assert len(encoding.encode(sources.text)) <= 200
     assert 1 <= sources.shown < len(long_hits) and sources.truncated
     ids = [int(x) for x in re.findall(r'<source id="(\d+)"', sources.text)]

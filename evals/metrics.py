@@ -18,7 +18,8 @@ Definitions (None where a metric is undefined; see ``QuestionScore``):
   the folded answer text (citation markers removed); unanswerable -> abstained.
 - citation_precision: relevant cited items / cited items (None when nothing is cited).
   Relevant: contains the evidence, or is the gold (doc_id, locator) or one of
-  ``locators``, or its folded text holds a folded must_include string.
+  ``locators`` or a row/item of one ('10 row 3' of '10'), or its folded text holds
+  a folded must_include string.
 - citation_recall: 1 if a cited item contains the evidence or is the gold locator,
   else 0. Answerable questions only.
 - faithfulness: kept sentences / (kept + unsupported); None when both are 0.
@@ -146,12 +147,18 @@ def is_correct(k: KnownAnswer, text: str, abstained: bool) -> bool:
 
 
 def is_relevant(k: KnownAnswer, item: Item) -> bool:
-    """A cited item backs the answer: it holds the evidence, is a gold paragraph, or
+    """A cited item backs the answer: it holds the evidence, is a gold paragraph or a
+    row or item of one (a judgement table printed in paragraph 10 is part of it), or
     states one of the must_include strings."""
-    if item.contains(k.evidence) or (item.doc_id, item.ref) in gold_keys(k):
+    if item.contains(k.evidence) or any(item.doc_id == doc_id and _within(item.ref, loc)
+                                        for doc_id, loc in gold_keys(k)):
         return True
     folded = item.folded
     return any(fold(m) and fold(m) in folded for m in k.must_include)
+
+
+def _within(ref: str, locator: str) -> bool:
+    return ref == locator or ref.startswith((f"{locator} row ", f"{locator} item "))
 
 
 def citation_recall(k: KnownAnswer, cited: Sequence[Item]) -> float | None:

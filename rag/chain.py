@@ -14,7 +14,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from ingest.embedder import Embedder, load_embedder
 from ingest.errors import NotFoundError
-from ingest.model import Voice
+from ingest.model import Kind, Voice
 from ingest.settings import Settings
 from ingest.store import Index
 
@@ -24,7 +24,7 @@ from .citations import citation
 from .extractive import ExtractiveAnswerer
 from .guard import guard
 from .model import Answer, Citation, Draft, Filters, Hit, Sentence
-from .retriever import HybridRetriever
+from .retriever import HybridRetriever, keep_each_top
 
 ABSTAIN = "The reports in the library do not answer this."
 SUGGESTIONS = 3
@@ -92,7 +92,7 @@ class AnswerChain:
             return {**state, "hits": [], "why": f"The library has no reports for {_and(q.unknown_places)}."}
         if not reports:
             return {**state, "hits": [], "why": f"No report in the library matches {_describe(state['filters'])}."}
-        hits, best = self.retriever.search(state["standalone"], state["filters"], self.settings.top_k)
+        hits, best = self._search(state["standalone"], state["filters"])
         from_records = structured.answer(q, reports)
         if from_records is None and q.intent == "grade" and any(r.judgements for r in reports):
             # The grades are all in the records: a grade they do not hold was not given.
@@ -106,13 +106,31 @@ class AnswerChain:
             return {**state, "hits": hits, "why": ""}
         return {**state, "hits": hits}
 
+    def _search(self, question: str, filters: Filters) -> tuple[list[Hit], float]:
+        """Retrieval; a question comparing councils or years also searches each side on its
+        own, and each side's best paragraphs are kept, so one side's wording cannot crowd
+        out the other's."""
+        k = self.settings.top_k
+        joint = self.retriever.search(question, filters, k)
+        sides = ([replace(filters, places=(), authority=p) for p in filters.places]
+                 or [replace(filters, years=(), year=y) for y in filters.years])
+        if len(sides) < 2:
+            return list(joint.hits), joint.best_dense
+        found = [self.retriever.search(question, side, k) for side in sides]
+        pool = {h.key: h for r in [joint, *found] for h in r.hits}
+        order = list(dict.fromkeys([h.key for h in joint.hits] + [h.key for r in found for h in r.hits]))
+        keys = keep_each_top(order, [[h.key for h in r.hits[:1]] for r in found], k)[:k]
+        return [pool[key] for key in keys], max(r.best_dense for r in [joint, *found])
+
     def _draft(self, state: dict) -> dict:
         if "draft" in state or "why" in state:
             return state
         if self.llm is not None:
             reply = self.llm.answer_with_details(state["standalone"], state["hits"], state["history"])
             return {**state, "draft": reply.draft, "invalid_markers": reply.invalid_markers}
-        return {**state, "draft": self.answerer.answer(state["standalone"], state["hits"], words=state["q"].topic)}
+        draft = self.answerer.answer(state["standalone"], state["hits"], words=state["q"].topic)
+        hits = list(state["hits"])
+        return {**state, "draft": _lists_in_full(draft, hits, state["reports"]), "hits": hits}
 
     def _finish(self, state: dict) -> Answer:
         hits: list[Hit] = state["hits"]
@@ -139,6 +157,27 @@ class AnswerChain:
             text += " You may want to read: " + "; ".join(c.label for c in _suggest(near)) + "."
         return Answer(text=text, sentences=(), citations=(), abstained=True, suggestions=_suggest(near),
                       unsupported_sentences=unsupported, latency_ms=_ms(state), **base)
+
+
+def _lists_in_full(draft: Draft, hits: list[Hit], reports) -> Draft:
+    """A quoted sentence that introduces a list ('Our six priorities are:') is followed by
+    the list's items, each cited (added to ``hits``): the lead-in alone answers nothing."""
+    by_id = {r.doc_id: r for r in reports}
+    out = []
+    for text, refs in draft.sentences:
+        out.append((text, refs))
+        if not text.rstrip().endswith(":") or len(refs) != 1:
+            continue
+        hit = hits[refs[0]]
+        report = by_id.get(hit.meta.doc_id)
+        prefix = f"{hit.paragraph.locator} item "
+        for p in (report.paragraphs if report else ()):
+            if p.locator.startswith(prefix) and p.kind is Kind.LIST_ITEM:
+                known = [i for i, h in enumerate(hits) if h.key == (report.doc_id, p.locator)]
+                if not known:
+                    hits.append(Hit(hit.meta, p, score=hit.score, source="text"))
+                out.append((p.text, (known[0] if known else len(hits) - 1,)))
+    return replace(draft, sentences=tuple(dict.fromkeys(out)))  # an item quoted already is said once
 
 
 def _suggest(hits: list[Hit]):
@@ -180,6 +219,7 @@ def _and(items) -> str:
 
 
 def _describe(f: Filters) -> str:
-    parts = [x for x in (f.authority and f"council '{f.authority}'", f.year and f"year {f.year}",
+    parts = [x for x in (f.authority and f"council '{f.authority}'", f.places and f"councils {_and(f.places)}",
+                         f.year and f"year {f.year}", f.years and f"years {_and(map(str, f.years))}",
                          f.doc_id and f"report '{f.doc_id}'") if x]
     return " and ".join(parts) or "these filters"

@@ -19,10 +19,14 @@ class Filters:
     doc_id: str | None = None
     kind: str | None = None  # ingest.model.Kind value, e.g. 'table row'
     voice: str | None = None  # ingest.model.Voice value: 'ofsted', 'self-evaluation', 'committee-paper'
+    places: tuple[str, ...] = ()  # any of these councils (a question comparing Darlington and Poole)
+    years: tuple[int, ...] = ()  # any of these years (... in its 2012 inspection or Poole in 2017)
 
     def allows(self, meta: ReportMeta, paragraph: Paragraph | None = None) -> bool:
         return ((self.authority is None or _same_authority(self.authority, meta))
-                and (self.year is None or meta.year == self.year or str(self.year) in meta.period)
+                and (not self.places or any(_same_authority(p, meta) for p in self.places))
+                and (self.year is None or _same_year(self.year, meta))
+                and (not self.years or any(_same_year(y, meta) for y in self.years))
                 and (self.voice is None or meta.voice.value == self.voice)
                 and (self.doc_id is None or meta.doc_id == self.doc_id)
                 and (self.kind is None or paragraph is None or paragraph.kind.value == self.kind))
@@ -34,6 +38,10 @@ class Filters:
         if self.kind is not None:
             terms.append({"kind": self.kind})
         return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def _same_year(year: int, meta: ReportMeta) -> bool:
+    return meta.year == year or str(year) in meta.period
 
 
 def _same_authority(wanted: str, meta: ReportMeta) -> bool:
@@ -115,7 +123,7 @@ class Answer:
              "searched": list(self.searched), "suggestions": [c.to_dict() for c in self.suggestions],
              "removed_citations": self.removed_citations, "answerer": self.answerer,
              "retrieved": [{"doc_id": d, "locator": loc} for d, loc in self.retrieved],
-             "filters": {k: v for k, v in asdict(self.filters).items() if v is not None}}
+             "filters": {k: v for k, v in asdict(self.filters).items() if v not in (None, ())}}
         if id is None:
             del d["id"]
         return d

@@ -19,7 +19,9 @@ from .model import Filters
 _YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
 _GRADE_WORDS = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
-    r"requires? improvement|record of main findings|summary table)\b", re.I)
+    r"requires? improvement|record of main findings|summary table)\b"
+    r"|\b(did|does|do)\b[^?]*\brate\b(?! of)", re.I)  # 'How did Ofsted rate ...?', not 'the rate of ...'
+
 _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required))\b"
     r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b", re.I)
@@ -37,7 +39,7 @@ _LIST_WORDS = re.compile(rf"\b(list|every|each|how many|full|complete|all( of)?(
 _FRAME = set(tokenize(
     "what which how many did does do was were is are the a an of for in to give given get got by from about "
     "ofsted inspection inspectors report reports council councils authority local grade grades graded grading "
-    "judgement judgements judged judgment rating rated overall make made recommendation recommendations "
+    "judgement judgements judged judgment rate rating rated overall make made recommendation recommendations "
     "recommend recommended area areas improvement improvements list all every each full complete say said "
     "tell me please their its they it services service children's set gave ask asked want wanted told put"))
 
@@ -91,7 +93,14 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME
     topic = tuple(t for t in tokenize(text) if t not in skip and not t.isdigit())
     voice = next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
-    return Question(text, places, unknown, years, intent, bool(_LIST_WORDS.search(text)), topic, voice, grades)
+    # 'Which outcome did Ofsted judge only adequate?': every record with that grade.
+    wants_list = bool(_LIST_WORDS.search(text)) or bool(grades and re.search(r"\bwhich\b", text, re.I))
+    return Question(text, places, unknown, years, intent, wants_list, topic, voice, grades)
+
+
+def clauses(text: str) -> list[str]:
+    """'When was it inspected and when was the report published?' -> its two questions."""
+    return [c for c in re.split(r",?\s+and\s+(?=(?:what|when|who|which|how)\b)", text, flags=re.I) if c.strip()]
 
 
 def _part_of_known(place: str, known: set[str]) -> bool:
@@ -105,8 +114,13 @@ def filters_for(question: Question, given: Filters, library: list[ReportMeta]) -
     known_places = [p for p in question.places if p not in question.unknown_places]
     if out.authority is None and out.doc_id is None and len(known_places) == 1:
         out = replace(out, authority=known_places[0])
+    elif out.authority is None and out.doc_id is None and len(known_places) > 1:
+        out = replace(out, places=tuple(known_places))
     if out.year is None and out.doc_id is None and len(question.years) == 1:
         out = replace(out, year=question.years[0])
-    if out.voice is None and out.doc_id is None and question.voice:
+    elif out.year is None and out.doc_id is None and len(question.years) > 1:
+        out = replace(out, years=question.years)
+    comparing = len(question.years) > 1 or len(known_places) > 1  # the kind named is one side's only
+    if out.voice is None and out.doc_id is None and question.voice and not comparing:
         out = replace(out, voice=question.voice)
     return out

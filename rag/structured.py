@@ -12,9 +12,12 @@ from collections import Counter
 
 from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 
-from .keyword import tokenize
+from .extractive import answer_type, has_type
+from .fields import fields, match
+from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import Question
+from .text import sentences as split_sentences
 
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
@@ -31,7 +34,33 @@ def answer(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]]
         return _recommendations(question, reports)
     if _EVALUATES.search(question.text):
         return _grades(question, reports, whole_area=True)
-    return None
+    return _fields(question, reports)
+
+
+# -- labelled facts ('Lead inspector: ...') -----------------------------------------------
+_FIELD_KINDS = ("person", "name", "date")
+
+
+def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+    """'Who led ...?', 'When was ... published?': the cover's labelled facts, when the
+    question names one's label and asks for a name or a date."""
+    if answer_type(question.text) not in _FIELD_KINDS:
+        return None
+    found = [(report, f) for report in reports for f in fields(report)]
+
+    def wants(value: str, clause: str) -> bool:
+        kind = answer_type(clause)
+        return kind in _FIELD_KINDS and has_type(value, kind)
+
+    chosen = match(question.text, [f for _, f in found], wants)
+    if not chosen:
+        return None
+    hits: list[Hit] = []
+    sentences = []
+    for report, f in found:
+        if f in chosen:
+            sentences.append((f.sentence, tuple(_hit(hits, report, loc) for loc in f.locators)))
+    return Draft(tuple(sentences)), hits
 
 
 # -- grades -------------------------------------------------------------------------------
@@ -42,12 +71,14 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
     for report in reports:
         judgements = _listing(report.judgements)
         listing = (not whole_area and not _beyond_parts(question.topic, judgements, _part)) or question.wants_list
+        # The part first: 'partnership working in services for looked after children' is
+        # not the safeguarding part's partnership working.
+        listed = _in_part(_part_words(question), judgements, _part)
         if not listing:
             # The question must name most of an area ('being healthy'), not share one
             # word with it ('health' in 'the contribution of health agencies ...').
             need = 1.0 if whole_area else 0.5
-            judgements = [j for j in judgements if _covered(j.area, asked) >= need]
-        listed = _in_part(question.topic, judgements, _part)
+            listed = [j for j in listed if _covered(j.area, asked) >= need]
         if question.grades and listing:  # 'which areas were judged good?'
             listed = [j for j in listed if j.grade in question.grades]
         if not listing:
@@ -60,15 +91,21 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         return None
     hits: list[Hit] = []
     sentences = []
+    if listing and len(question.grades) == 1:  # the report's own count first: '... nine were graded as good ...'
+        for report, js in _by_report(chosen):
+            said, p = _stated_count(report, len(js), question.grades[0])
+            if p is not None:
+                sentences.append((said, (_hit(hits, report, p.locator),)))
     areas = Counter(j.area.lower() for _, j in chosen)
     for report, j in chosen:
         refs = [_hit(hits, report, j.locator)]
-        twin = _table_twin(report, j)  # the Record of main findings row for the same area
-        if twin is not None and twin.locator != j.locator:
-            refs.append(_hit(hits, report, twin.locator))
-        opening = _opening(report, j)  # the inspectors' own sentence, e.g. '... are adequate overall.'
-        if opening is not None:
-            refs.append(_hit(hits, report, opening.locator))
+        if not listing:  # a list cites each record once; a single grade, where else it is said
+            twin = _table_twin(report, j)  # the Record of main findings row for the same area
+            if twin is not None and twin.locator != j.locator:
+                refs.append(_hit(hits, report, twin.locator))
+            said = _in_words(report, j)  # the inspectors' own sentence
+            if said is not None and said.locator != j.locator:
+                refs.append(_hit(hits, report, said.locator))
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         number = f" (grade {j.grade_number})" if j.grade_number else ""
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
@@ -82,14 +119,43 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
     return Draft(tuple(sentences), note=note), hits
 
 
-def _opening(report: Report, j: Judgement) -> Paragraph | None:
-    """The first paragraph of a graded section, when it states the grade in words."""
-    if j.source == "table":
-        return None
+def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
+    """The report's own sentence giving how many judgements had a grade, if it has one."""
+    words = {str(n)} | ({_WORDS[n - 1]} if 1 <= n <= 9 else set())
     for p in report.paragraphs:
-        if p.heading_path == j.heading_path and p.kind is Kind.PARAGRAPH:
-            return p if j.grade.split()[0] in p.text.lower() else None
+        if p.kind is Kind.PARAGRAPH:
+            for s in split_sentences(p.text):
+                if grade in s.lower() and words & set(re.findall(r"\w+", s.lower())) and "judge" in s.lower():
+                    return s, p
+    return "", None
+
+
+def _in_words(report: Report, j: Judgement) -> Paragraph | None:
+    """The paragraph where the report says a grade in words: the first paragraph of the
+    graded section when it states the grade ('... are adequate overall.'); else the
+    first prose paragraph that repeats the grade line or has a sentence naming the area
+    and the grade ('Overall, the inspectors judged service provision to be adequate')."""
+    grade = j.grade.lower()
+    if j.source != "table":
+        for p in report.paragraphs:
+            if p.heading_path == j.heading_path and p.kind is Kind.PARAGRAPH:
+                if grade.split()[0] in p.text.lower():
+                    return p
+                break
+    line = _norm(report.paragraph(j.locator).text)
+    area = {"overal"} if j.area.lower() == "overall effectiveness" else set(tokenize(j.area))
+    for p in report.paragraphs:
+        if p.kind is not Kind.PARAGRAPH or p.locator == j.locator:
+            continue
+        if len(line.split()) >= 5 and line in _norm(p.text):
+            return p
+        if any(grade in s.lower() and area <= set(tokenize(s)) for s in split_sentences(p.text)):
+            return p
     return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 _WORDS = "one two three four five six seven eight nine".split()
@@ -145,9 +211,10 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
         def part_of(r):
             return r.heading_path[0] if r.heading_path else ""
         listing = not _beyond_parts(question.topic, list(report.recommendations), part_of) or question.wants_list
-        recs = _in_part(question.topic, list(report.recommendations), part_of)
+        recs = _in_part(_part_words(question), list(report.recommendations), part_of)
         if not listing:
-            recs = _best(question.topic, recs, lambda r: f"{r.text} {' '.join(r.heading_path)} {r.timescale}")
+            recs = _best(question.topic, recs, lambda r: f"{r.text} {' '.join(r.heading_path)} {r.timescale}",
+                         asked=question.text, own_text=lambda r: r.text)
         chosen += [(report, r) for r in recs]
     if not chosen:
         return None
@@ -187,6 +254,13 @@ def _beyond_parts(topic: tuple[str, ...], records: list, part_of) -> tuple[str, 
     return tuple(t for t in topic if t not in part_words)
 
 
+def _part_words(question: Question) -> tuple[str, ...]:
+    """The question's own words for choosing a part; 'the council' is the part headed
+    'The local authority' (not its safeguarding board)."""
+    council = ("author",) if re.search(r"\bcouncil\b", question.text, re.I) else ()
+    return question.topic + council
+
+
 def _in_part(topic: tuple[str, ...], records: list, part_of) -> list:
     """Records of the part(s) of the report the question names ('for looked after
     children', 'the safeguarding board'), by the words that tell the parts apart."""
@@ -201,16 +275,23 @@ def _in_part(topic: tuple[str, ...], records: list, part_of) -> list:
     return records if top == 0 else [r for r in records if score[part_of(r)] == top]
 
 
-def _best(topic: tuple[str, ...], records: list, text_of) -> list:
+def _best(topic: tuple[str, ...], records: list, text_of, asked: str = "", own_text=None) -> list:
     """The records that share the most of the question's own words (ties kept). A word
     counts less the more records hold it: 'exclusions' picks one recommendation out of
-    eighteen, 'children' does not."""
+    eighteen, 'children' does not. Ties go to the records whose own text
+    (``own_text(record)``) holds more of the words of ``asked`` as written: stemming
+    makes 'informed' and 'information' one word."""
     wanted = set(topic)
     words = [set(tokenize(text_of(r))) & wanted for r in records]
     held = Counter(w for ws in words for w in ws)
     scored = [(round(sum(1 / held[w] for w in ws), 6), r) for ws, r in zip(words, records)]
     top = max((s for s, _ in scored), default=0)
-    return [r for s, r in scored if s == top and s > 0]
+    best = [r for s, r in scored if s == top and s > 0]
+    if len(best) > 1 and asked:
+        written = set(re.findall(r"[a-z]+", asked.lower())) - STOPWORDS
+        exact = [len(written & set(re.findall(r"[a-z]+", (own_text or text_of)(r).lower()))) for r in best]
+        best = [r for r, n in zip(best, exact) if n == max(exact)]
+    return best
 
 
 def _hit(hits: list[Hit], report: Report, locator: str) -> int:

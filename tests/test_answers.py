@@ -142,3 +142,58 @@ def test_empty_index_says_run_ingest(tmp_path, embedder):
     chain = AnswerChain(Settings(data_dir=tmp_path / "data"), embedder=embedder)
     with pytest.raises(NotFoundError, match="python -m ingest"):
         chain.ask("What grade did Dorset get?")
+
+
+@pytest.mark.parametrize("question, says, cites", [
+    ("Who led the Ofsted inspection of Poole in 2017?", "Joy Howick", "Information about this inspection ¶6"),
+    ("Which cabinet member was responsible for Dorset's 2016 Post Ofsted Progress paper?", "Rebecca Knox",
+     "Dorset County Council row 2"),
+    ("Who wrote the Darlington cabinet summary of the Ofsted inspection?", "Lisa Summers", "Background Papers ¶1"),
+    ("When was the Dorset 2011 Ofsted report published?", "28 October 2011",
+     "Inspection of safeguarding and looked after children services ¶5"),
+])
+def test_cover_facts_are_answered_from_their_labels(chain, question, says, cites):
+    answer = chain.ask(question)
+    assert says in answer.text and not answer.abstained
+    assert [c.locator for c in answer.citations] == [cites]
+    assert_faithful(answer)
+
+
+def test_a_grade_the_part_asked_about_does_not_have_is_not_borrowed_from_another_part(chain):
+    # Darlington's table grades partnership working for safeguarding only.
+    answer = chain.ask("What grade did Ofsted give Darlington for partnership working in services for "
+                       "looked after children?")
+    assert answer.abstained
+
+
+def test_how_many_is_not_answered_with_a_date(chain):
+    answer = chain.ask("How many children in Poole were on a child protection plan at the time of the 2017 inspection?")
+    assert "106" in answer.text
+
+
+def test_a_quoted_list_lead_in_brings_its_items(chain):
+    answer = chain.ask("What are the six priorities in Dorset's Children, Young People and Families Plan?")
+    for item in ("Best Start in Life", "Young & Thriving", "Good Care Provision", "Best Education for All",
+                 "Best Place to Live", "Delivering Locally"):
+        assert item in answer.text
+    assert {c.locator for c in answer.citations} >= {f"2.1 ¶3 item {n}" for n in range(1, 7)}
+    assert_faithful(answer)
+
+
+def test_a_count_of_grades_quotes_the_reports_own_count_first(chain):
+    answer = chain.ask("Of the eighteen judgements made in Darlington's Ofsted inspection, how many were good?")
+    assert "nine judgements of good" in answer.text
+    assert answer.citations[0].locator == "10" and "nine were graded as good" in answer.sentences[0].text
+    assert_faithful(answer)
+
+
+def test_between_two_close_recommendations_the_one_in_the_questions_words_wins(chain):
+    answer = chain.ask("What did Ofsted tell Poole to do about the information given to foster carers?")
+    assert [c.locator for c in answer.citations] == ["Recommendations (local authority) ¶9"]
+
+
+def test_a_comparison_answers_from_both_councils_and_no_other(chain):
+    answer = chain.ask("Which was judged better overall: Darlington in its 2012 inspection or Poole in 2017?")
+    assert {c.doc_id for c in answer.citations} == {"darlington-2012-cabinet-inspection-summary",
+                                                    "poole-2017-ofsted-sif-inspection-and-lscb-review"}
+    assert "adequate" in answer.text and "requires improvement" in answer.text

@@ -129,6 +129,9 @@ def test_citation_precision_counts_evidence_gold_locators_and_must_include():
     assert is_relevant(k, item(row))  # one of the locators
     assert is_relevant(k, item(Paragraph(DOC, "80", ("x",), Kind.PARAGRAPH, "Outcomes are adequate overall.", 1)))
     assert not is_relevant(k, item(P76))
+    table = known(locator="10", locators=())
+    assert is_relevant(table, item(Paragraph(DOC, "10 row 3", ("x",), Kind.TABLE_ROW, "Staying safe | Good", 3)))
+    assert not is_relevant(table, item(Paragraph(DOC, "100", ("x",), Kind.PARAGRAPH, "Other.", 4)))
     s = score(k, Result("adequate [1][2][3]", False, cited=(item(GRADE), item(row), item(P76))))
     assert (s.cited, s.relevant_cited) == (3, 2) and s.citation_precision == pytest.approx(2 / 3)
 

@@ -105,3 +105,21 @@ def test_an_empty_index_is_ingested_first(tmp_path, small_corpus, embedder):
     assert "is empty: ingesting" in status.getvalue() and "ingested 2 reports" in status.getvalue()
     ensure_index(settings, embedder, Console(file=status, width=200))  # not empty now: nothing to do
     assert status.getvalue().count("ingesting") == 1
+
+
+def test_the_release_gate_holds_on_the_full_set(corpus_settings, tmp_path):
+    """`python -m evals run --baseline` as CI runs it: the whole known-answer set, the bars
+    in evals/thresholds.toml, each above the naive baseline. Exit 0 or the run says why."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "CHROMA_", "OPENAI_", "OLLAMA_"))}
+    env.update(RAG_DATA_DIR=str(corpus_settings.data_dir), RAG_CORPUS_DIR=str(corpus_settings.corpus_dir),
+               HF_HUB_OFFLINE="1")
+    run = subprocess.run([sys.executable, "-m", "evals", "run", "--baseline", "--out", str(tmp_path)],
+                         cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True,
+                         timeout=900)
+    failed = [ln for ln in run.stdout.splitlines() if ln.startswith("threshold failed:")]
+    assert run.returncode == 0, "\n".join(failed) or run.stderr[-2000:]
+    assert json.loads((tmp_path / "latest.json").read_text())["gate"] == {"passed": True, "failures": []}

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.keyword import STOPWORDS, KeywordIndex, tokenize
+from rag.keyword import STOPWORDS, KeywordIndex, acronyms_in, expand, tokenize
 
 # -- tokenize ------------------------------------------------------------------------------
 
@@ -135,3 +135,41 @@ def test_rebuild_replaces_and_bad_input_is_refused(index):
         KeywordIndex().build([(("a", "1"), "x"), (("a", "1"), "y")])
     with pytest.raises(ValueError, match="k must be at least 1"):
         index.search("adoption", 0)
+
+
+# -- acronyms, other wordings, words the filters used ------------------------------------------
+
+
+def test_acronyms_are_learnt_from_their_definitions_checked_by_initials():
+    text = ("Review of the Local Safeguarding Children Board (LSCB). The multi-agency safeguarding hub (MASH) "
+            "is busy. Staff (HR) and the Single Point of Access (SPA) opened.")
+    assert acronyms_in(text) == [("LSCB", "Local Safeguarding Children Board"),
+                                 ("MASH", "multi-agency safeguarding hub"), ("SPA", "Single Point of Access")]
+
+
+def test_a_query_meets_a_paragraph_by_acronym_or_long_form():
+    index = KeywordIndex().build([
+        ("a", "The Local Safeguarding Children Board (LSCB) is effective."),
+        ("b", "The LSCB is shared with Bournemouth."),
+        ("c", "Children are safe at home."),
+    ])
+    # 'safeguarding children board' spells out all but one word of LSCB's long form
+    assert [key for key, _ in index.search("Is the safeguarding children board shared?", 3)] == ["a", "b", "c"]
+    # and the acronym brings in the long form
+    scores = dict(index.search("Who chairs the LSCB?", 3))
+    assert scores["a"] > scores["b"] > 0
+
+
+def test_other_wordings_are_added():
+    assert "member" in expand(tokenize("What were councillors asked to do?"), {})
+    assert "leav" in expand(tokenize("How many care leavers?"), {})
+    assert expand(tokenize("children in care"), {}) == tokenize("children in care")
+
+
+def test_words_the_filters_used_do_not_score():
+    index = KeywordIndex().build([("a", "Dorset has a new plan."), ("b", "The plan for adoption is new.")])
+    scores = dict(index.search("Dorset adoption plan", 2))
+    assert scores["a"] == pytest.approx(scores["b"])  # 'Dorset' counts as much as 'adoption'
+    ignored = index.search("Dorset adoption plan", 2, ignore=frozenset(tokenize("Dorset")))
+    assert [key for key, _ in ignored] == ["b", "a"]
+    assert index.search("Dorset", 2, ignore=frozenset(tokenize("Dorset"))) == []

@@ -89,3 +89,23 @@ def test_sentences_keep_abbreviations_and_numbers_together():
     text = "Ofsted said e.g. Dorset is good. The council (para. 3) agreed! Rates fell to 3.4 per cent. Last one"
     assert sentences(text) == ["Ofsted said e.g. Dorset is good.", "The council (para. 3) agreed!",
                                "Rates fell to 3.4 per cent.", "Last one"]
+
+
+def test_how_did_ofsted_rate_is_a_grade_question_but_a_rate_of_is_not():
+    assert read("How did Ofsted rate Dorset's safeguarding services in 2011?", LIBRARY).intent == "grade"
+    assert read("What did the report say about the rate of re-referrals in Poole?", LIBRARY).intent == "text"
+
+
+def test_which_area_with_a_grade_wants_every_area_with_it():
+    q = read("Which outcome did Ofsted judge only adequate in Dorset in 2011?", LIBRARY)
+    assert q.grades == ("adequate",) and q.wants_list
+
+
+def test_a_comparison_searches_both_sides_and_no_kind_of_report_narrows_it():
+    q = read("How did Dorset in 2011 compare with Poole in 2017 on adoption?", LIBRARY)
+    f = filters_for(q, Filters(), LIBRARY)
+    assert (f.authority, f.places, f.year, f.years) == (None, ("Dorset", "Poole"), None, (2011, 2017))
+    assert [m.doc_id for m in LIBRARY if f.allows(m)] == ["d11", "p17"]
+    q = read("How did Dorset's numbers change between the 2011 inspection and the 2020 self-evaluation?", LIBRARY)
+    f = filters_for(q, Filters(), LIBRARY)
+    assert f.voice is None and [m.doc_id for m in LIBRARY if f.allows(m)] == ["d11", "d20"]

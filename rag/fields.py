@@ -1,0 +1,144 @@
+"""Labelled facts on a report's cover and front sheet: 'Lead inspector: Joy Howick HMI',
+'Date of Meeting | 7 th September 2016', a signature ('Murray Rose' over 'Director of
+People Services').
+
+Every report prints these the same few ways, and they answer the questions staff ask
+first (who led it, who wrote it, when was it published, when did cabinet meet) better
+than any search: a one-line paragraph that repeats the report's title embeds like every
+other cover line, so dense search ranks it low. Pure functions over parsed paragraphs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ingest.model import Kind, Paragraph, Report
+
+from .keyword import tokenize
+from .question import clauses
+
+MAX_LABEL_WORDS = 4
+MAX_VALUE_WORDS = 20
+# Questions say 'who led', labels say 'Lead inspector'.
+_SAY_AS = ((r"\bled\b", "lead"), (r"\b(wrote|written|writer|authored)\b", "author"), (r"\bmet\b", "meeting"),
+           (r"\bchaired\b", "chair"))
+# Where a label ends: 'Lead inspector:', 'Report published:', 'Cabinet Member(s)' (a
+# council front sheet's labels carry '(s)' and no colon).
+_LABEL_END = re.compile(r"\s*:|\(s\)")
+_ROLE = re.compile(r"\b(Director|Manager|Officer|Head|Chief|Executive|Leader|Chair|Inspector)\b")
+_PERSON = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|Councillor|Cllr)\.? )?[A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2}$")
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: str
+    locators: tuple[str, ...]  # the paragraph(s) that print it
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.label}: {self.value}"
+
+
+def fields(report: Report) -> list[Field]:
+    """The labelled facts of a report, in reading order."""
+    out: list[Field] = []
+    paragraphs = report.paragraphs
+    for i, p in enumerate(paragraphs):
+        if p.kind is Kind.TABLE_ROW and len(p.cells) == 2 and _is_label(p.cells[0]) and p.cells[1].strip():
+            out.append(Field(p.cells[0].strip(), _clip(p.cells[1]), (p.locator,)))
+            continue
+        out += [Field(label, value, (p.locator,)) for label, value in labelled(p.text)]
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        if following is not None and _PERSON.match(p.text.strip()) and _is_role(following.text):
+            out.append(Field(following.text.strip(), p.text.strip(), (p.locator, following.locator)))
+    return out
+
+
+def labelled(text: str) -> list[tuple[str, str]]:
+    """'Lead inspector: Joy Howick HMI Deputy lead inspector: Linda Steele HMI' ->
+    [('Lead inspector', 'Joy Howick HMI'), ('Deputy lead inspector', 'Linda Steele HMI')].
+    Text before the first label is not a field."""
+    text = " ".join(text.replace("*", " ").split())
+    marks = []  # (label start, label end, value start)
+    for m in _LABEL_END.finditer(text):
+        start = _label_start(text[:m.start()], plural=m.group() == "(s)")
+        if start is not None and (not marks or start >= marks[-1][2]):
+            marks.append((start, m.start(), m.end()))
+    out = []
+    for (start, end, value_start), nxt in zip(marks, marks[1:] + [None]):
+        value = _clip(text[value_start:nxt[0] if nxt else len(text)])
+        if any(ch.isalnum() for ch in value):
+            out.append((text[start:end], value))
+    return out
+
+
+def _label_start(before: str, plural: bool) -> int | None:
+    """Where the label that ends ``before`` starts: a capitalised word and the lower-case
+    words after it ('Deputy lead inspector' in '... Joy Howick HMI Deputy lead inspector');
+    a '(s)' label is title case, its last two words ('Lead Director' in '... None Lead Director')."""
+    words = list(re.finditer(r"\S+", before))[-MAX_LABEL_WORDS:]
+    if not words:
+        return None
+    if plural:
+        pick = words[-2:] if len(words) > 1 and words[-2].group()[:1].isupper() else words[-1:]
+    else:
+        i = len(words) - 1
+        while i > 0 and words[i].group().islower():
+            i -= 1
+        pick = words[i:]
+    label = before[pick[0].start():]
+    return pick[0].start() if _is_label(label) and label[:1].isupper() and label.replace(" ", "").isalpha() else None
+
+
+def _is_label(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= MAX_LABEL_WORDS and not any(ch.isdigit() for ch in text) and text[:1].isupper()
+
+
+def _is_role(text: str) -> bool:
+    return len(text.split()) <= 8 and bool(_ROLE.search(text))
+
+
+def _clip(value: str) -> str:
+    """A value ends at its first full stop (what follows is prose) or after a few words."""
+    value = " ".join(value.split())
+    value = re.split(r"(?<=[A-Za-z0-9)]{2})\.\s+(?=[A-Z])", value, maxsplit=1)[0]
+    words = value.split()
+    return " ".join(words[:MAX_VALUE_WORDS]).rstrip(" .;,")
+
+
+# -- matching a question -------------------------------------------------------------
+def match(question: str, candidates: list[Field], wants: Callable[[str, str], bool]) -> list[Field]:
+    """The fields whose label the question names best (most of the label's words; a
+    word matches its longer form, 'inspection'~'inspector'), among those whose value
+    holds what the question asks for (``wants(value, clause)``: a date for 'when ...').
+    One per clause: 'When was it inspected and when was the report published?' gets two."""
+    out: list[Field] = []
+    for clause in clauses(question):
+        for pattern, word in _SAY_AS:
+            clause = re.sub(pattern, word, clause, flags=re.I)
+        asked = set(tokenize(clause))
+        roles = asked & _ROLES
+        scored = [(_cover(f.label, asked), f) for f in candidates
+                  if wants(f.value, clause) and (not roles or roles & set(tokenize(f.label)))]
+        best = max((s for s, _ in scored), default=0.0)
+        if best >= 0.5:
+            out += [f for s, f in scored if s == best and f not in out]
+    return out
+
+
+# A question that names a role ('Poole's director of children's services') is not
+# answered by a field labelled with another ('Lead inspector').
+_ROLES = set(tokenize("director inspector member officer manager author chair leader councillor analyst"))
+
+
+def _cover(label: str, asked: set[str]) -> float:
+    words = {w for w in tokenize(label) if len(w) > 1}
+    hit = sum(1 for w in words if any(_same(w, a) for a in asked))
+    return hit / len(words) if words else 0.0
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))

@@ -71,7 +71,7 @@ class NaiveBaseline:
     def ask(self, k: KnownAnswer) -> Result:
         self.warm_up()
         started = time.perf_counter()
-        (vector,) = self._embedder.embed([k.question])
+        (vector,) = self._embedder.embed_query([k.question])
         where = self._where(k)
         found = self._collection.query(query_embeddings=[vector], n_results=SEARCHED, where=where,
                                        include=["documents", "metadatas"])

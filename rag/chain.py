@@ -60,6 +60,12 @@ class AnswerChain:
             self.answerer = ExtractiveAnswerer(embedder)
         self.retriever = retriever
 
+    @property
+    def embedder(self) -> Embedder:
+        """The loaded embedding model (after ``warm_up``): ingest from the page shares it."""
+        self.warm_up()
+        return self._embedder
+
     def ask(self, question: str, filters: Filters | None = None,
             history: list[tuple[str, str]] | tuple = ()) -> Answer:
         self.warm_up()
@@ -79,7 +85,13 @@ class AnswerChain:
         library = [r.meta for r in self.retriever.reports.values()]
         if not library:
             raise NotFoundError("the index is empty: run `python -m ingest corpus/` first")
-        standalone = self.llm.condense(text, state["history"]) if self.llm and state["history"] else text
+        history = state["history"]
+        if history and self.llm:
+            standalone = self.llm.condense(text, history)
+        elif history:
+            standalone = q_.follow_up(text, history[-1][0], library)
+        else:
+            standalone = text
         question = q_.read(standalone, library)
         filters = q_.filters_for(question, state["filters"], library)
         reports = [r for r in self.retriever.reports.values() if filters.allows(r.meta)]
@@ -137,7 +149,8 @@ class AnswerChain:
         draft: Draft | None = state.get("draft")
         searched = tuple(r.meta.short_title for r in state["reports"])
         name = "records" if any(h.source == "record" for h in hits) else self.answerer.name
-        base = dict(question=state["text"], searched=searched, answerer=name, filters=state["filters"],
+        base = dict(question=state["text"], standalone=state["standalone"], searched=searched, answerer=name,
+                    filters=state["filters"],
                     retrieved=tuple(h.key for h in hits))
         if draft is None or draft.abstain:
             return self._abstain(state, hits, base, state.get("why", ""))

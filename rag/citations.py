@@ -28,4 +28,5 @@ def source_line(meta: ReportMeta, paragraph: Paragraph) -> str:
 def citation(n: int, meta: ReportMeta, paragraph: Paragraph, support: tuple[str, ...] = ()) -> Citation:
     return Citation(n=n, doc_id=meta.doc_id, title=meta.title, authority=meta.authority, year=meta.year,
                     voice=meta.voice, locator=paragraph.locator, label=label(meta, paragraph),
-                    heading_path=paragraph.heading_path, text=paragraph.text, support=support)
+                    heading_path=paragraph.heading_path, text=paragraph.text, support=support,
+                    source=source_line(meta, paragraph))

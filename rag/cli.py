@@ -2,9 +2,10 @@
 
     python -m rag ask "QUESTION" [--authority A] [--year Y] [--doc DOC_ID] [--json]
     python -m rag ask --in QUESTIONS.jsonl --out ANSWERS.jsonl
+    python -m rag export --in ANSWERS.jsonl --format docx|md|csv --out FILE [--title TITLE]
 
-Exit status: 0 answered (an abstention is an answer), 1 an error (one ``error:``
-line), 2 a question we cannot take (empty, too long) or bad usage.
+Exit status: 0 answered (an abstention is an answer) or exported, 1 an error (one
+``error:`` line), 2 a question we cannot take (empty, too long) or bad usage.
 """
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ from ingest.entry import guarded, offline
 from ingest.errors import QuestionError, RagError
 from ingest.settings import Settings
 
+from .briefing import FORMATS, parse_answers, write
 from .model import Answer, Filters
 
 
 def main(argv: list[str] | None = None) -> int:
     offline()
     args = _parser().parse_args(argv)
+    if args.command == "export":
+        return guarded(lambda: _export(args))  # reads answers only: no settings, no model
     return guarded(lambda: _ask(args, Settings.from_env()))
 
 
@@ -48,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print the answer as JSON")
     a.add_argument("--in", dest="inp", type=Path, help="JSONL of questions: id, question[, authority, year]")
     a.add_argument("--out", type=Path, help="where to write the JSONL answers")
+    e = sub.add_parser("export", help="turn answers (JSONL from `ask --in ... --out ...`) into a briefing note")
+    e.add_argument("--in", dest="inp", type=Path, required=True, metavar="ANSWERS.jsonl",
+                   help="the JSONL answers `ask --out` wrote")
+    e.add_argument("--format", required=True, choices=FORMATS, help="docx (Word), md (Markdown) or csv")
+    e.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="the note to write (replaced if it exists)")
+    e.add_argument("--title", default="Briefing note", help="the note's title (docx and md)")
     return p
 
 
@@ -79,6 +90,34 @@ def _batch(args, settings: Settings) -> int:
             print(f"\r{n}/{len(rows)} answered", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     return 2 if bad else 0
+
+
+def _export(args) -> int:
+    if args.out.resolve() == args.inp.resolve():
+        raise RagError(f"{args.out}: that is the answers file; give --out another file")
+    try:
+        text = args.inp.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RagError(f"{args.inp}: no such file; give the JSONL that `python -m rag ask --in ... --out ...` "
+                       "wrote") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(f"{args.inp}: cannot read it ({exc.__class__.__name__}); give a UTF-8 JSONL file") from None
+    loaded = parse_answers(text, str(args.inp))
+    if not loaded.entries:
+        raise RagError(f"{args.inp}: holds no answers; run `python -m rag ask --in QUESTIONS.jsonl --out "
+                       f"{args.inp}` first")
+    write(loaded.entries, args.format, args.out, args.title)
+    answers, cites = len(loaded.entries), sum(len(e.citations) for e in loaded.entries)
+    line = f"wrote {_count(answers, 'answer')}, {_count(cites, 'citation')} to {args.out}"
+    if loaded.skipped:  # questions the batch could not take: say so, the note is still useful
+        where = ("line " if len(loaded.skipped) == 1 else "lines ") + ", ".join(map(str, loaded.skipped))
+        line += f" (skipped {_count(len(loaded.skipped), 'unanswered question')}, {where})"
+    print(line)
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _read_jsonl(path: Path) -> list[dict]:

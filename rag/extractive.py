@@ -122,9 +122,9 @@ class ExtractiveAnswerer:
         if not candidates:
             return Draft((), abstain=True)
         context = [_context(hits[i]) for i, _ in candidates]
-        vectors = np.asarray(self.embedder.embed([question] + [f"{c}: {s}" if c else s
-                                                               for (_, s), c in zip(candidates, context)]))
-        dense = vectors[1:] @ vectors[0]
+        (asked,) = self.embedder.embed_query([question])
+        vectors = np.asarray(self.embedder.embed([f"{c}: {s}" if c else s for (_, s), c in zip(candidates, context)]))
+        dense = vectors @ np.asarray(asked)
         wanted = set(words or ()) or set(tokenize(question))
         kind = answer_type(question)
         scored = []

@@ -87,10 +87,11 @@ class Citation:
     heading_path: tuple[str, ...]
     text: str  # the cited paragraph's full text
     support: tuple[str, ...] = ()  # the sentence(s) of the paragraph that back the answer
+    source: str = ""  # the full reference: 'Ofsted (2011) Inspection of ...: Dorset, paragraph 75'
 
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "authority": self.authority, "year": self.year,
-                "voice": self.voice.value, "locator": self.locator, "label": self.label,
+                "voice": self.voice.value, "locator": self.locator, "label": self.label, "source": self.source,
                 "heading_path": list(self.heading_path), "text": self.text, "support": list(self.support)}
 
 
@@ -115,6 +116,7 @@ class Answer:
     latency_ms: float = 0.0
     filters: Filters = field(default_factory=Filters)
     retrieved: tuple[tuple[str, str], ...] = ()  # (doc_id, locator) of every paragraph the answer could cite
+    standalone: str = ""  # the question as answered: a follow-up rewritten to stand alone
 
     def to_dict(self, id: str | None = None) -> dict:
         d = {"id": id, "question": self.question, "answer": self.text, "abstained": self.abstained,

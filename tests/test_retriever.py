@@ -16,6 +16,7 @@ import statistics
 
 import pytest
 
+from ingest.embedder import Embedder
 from ingest.errors import NotFoundError
 from ingest.model import Chunk, Kind, Voice
 from ingest.settings import Settings
@@ -34,7 +35,7 @@ DA12 = "darlington-2012-cabinet-inspection-summary"
 # == fakes ======================================================================================
 
 
-class FakeEmbedder:
+class FakeEmbedder(Embedder):
     model_name = "fake"
 
     def __init__(self):

@@ -1,57 +1,245 @@
-"""Streamlit page: the reports in the index, their judgements, recommendations and paragraphs.
+"""Streamlit page for staff: ask the reports, read every cited paragraph, collect a
+briefing note; browse the library; add a report.
 
-All logic lives in ``ingest``; this file only lays out what the index holds. Document
-text is shown with st.text / dataframes, never rendered as HTML or markdown.
+Layout only: answers come from rag.chain, tables from rag.library, the note's files
+from rag.briefing, uploads from ingest.uploads. Report text is always escaped
+(rag/markdown.py) or shown as plain text or tables: never rendered as HTML or live
+Markdown.
 """
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ingest.entry import offline  # noqa: E402
 from ingest.errors import RagError  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
-from ingest.store import Index  # noqa: E402
+from rag import briefing, library, markdown  # noqa: E402
+from rag.model import Answer, Filters  # noqa: E402
 
-st.set_page_config(page_title="Inspection reports", layout="wide")
-st.title("Children's services inspection reports")
-st.caption("Library of the ingested reports. Question answering with citations arrives with the answer chain.")
+UPLOAD_TYPES = ["pdf", "docx", "html", "htm", "txt"]
+ALL = "All"
 
-
-@st.cache_resource
-def load_index() -> Index:
-    return Index(Settings.from_env())
+st.set_page_config(page_title="Inspection-report assistant", layout="wide")
 
 
-try:
-    reports = load_index().reports()
-except RagError as exc:
-    st.error(str(exc))
-    st.stop()
+@st.cache_resource(show_spinner="Loading the embedding model and the index (once) ...")
+def load_chain(settings: Settings):
+    from rag.chain import AnswerChain
 
-if not reports:
-    st.info("The index is empty: run `python -m ingest corpus/` first.")
-    st.stop()
+    chain = AnswerChain(settings)
+    chain.warm_up()
+    return chain
 
-st.dataframe(
-    [{"report": r.meta.short_title, "title": r.meta.title, "whose words": r.meta.voice.description,
-      "paragraphs": len(r.paragraphs), "judgements": len(r.judgements),
-      "recommendations": len(r.recommendations), "doc_id": r.doc_id} for r in reports],
-    hide_index=True, width="stretch",
-)
 
-chosen = st.selectbox("Report", reports, format_func=lambda r: f"{r.meta.short_title}: {r.meta.title}")
-judgements, recommendations, paragraphs = st.tabs(["Judgements", "Recommendations", "Paragraphs"])
-with judgements:
-    st.dataframe([{"area": j.area, "grade": j.grade, "as printed": j.grade_printed, "section": " > ".join(j.heading_path),
-                   "locator": j.locator} for j in chosen.judgements], hide_index=True, width="stretch")
-with recommendations:
-    st.dataframe([{"locator": r.locator, "timescale": r.timescale, "responsible": r.responsible, "text": r.text}
-                  for r in chosen.recommendations], hide_index=True, width="stretch")
-with paragraphs:
-    for p in chosen.paragraphs:
-        with st.expander(f"{p.locator} · {' > '.join(p.heading_path)}"):
-            st.text(p.text)
+def main() -> None:
+    offline()
+    try:
+        settings = Settings.from_env()
+        chain = load_chain(settings)
+        chain.retriever.refresh()  # an ingest elsewhere (CLI, upload) shows up here
+        reports = list(chain.retriever.reports.values())
+        infos = chain.retriever.index.record_infos()
+    except RagError as exc:
+        st.title("Inspection-report assistant")
+        st.error(f"{exc}")
+        st.info("Ingest the reports first: `python -m ingest corpus/` (or `./scripts/run.sh`).")
+        return
+    state = st.session_state
+    state.setdefault("turns", [])  # [(question, Answer | error str)]
+    state.setdefault("note", [])  # [briefing.NoteEntry]
+
+    view, filters = sidebar(settings, reports, infos, len(state.note))
+    st.title("Inspection-report assistant")
+    by_id = {r.doc_id: r for r in reports}
+    if view == "Ask":
+        ask_view(chain, filters, by_id)
+    elif view == "Library":
+        library_view(reports, infos)
+    elif view == "Briefing note":
+        note_view()
+    else:
+        upload_view(settings, chain)
+
+
+def sidebar(settings: Settings, reports, infos, noted: int) -> tuple[str, Filters]:
+    with st.sidebar:
+        view = st.radio("View", ["Ask", "Library", "Briefing note", "Add a report"], key="view")
+        st.caption(f"Briefing note: {noted} answer{'s' * (noted != 1)}")
+        st.subheader("Search only")
+        places = sorted({r.meta.place for r in reports})
+        years = sorted({r.meta.year for r in reports})
+        authority = st.selectbox("Authority", [ALL] + places, key="f_authority")
+        year = st.selectbox("Year", [ALL] + [str(y) for y in years], key="f_year")
+        titles = {r.meta.short_title: r.doc_id for r in reports}
+        report = st.selectbox("Report", [ALL] + sorted(titles), key="f_report")
+        filters = Filters(authority=None if authority == ALL else authority,
+                          year=None if year == ALL else int(year),
+                          doc_id=None if report == ALL else titles[report])
+        st.subheader("Answerer")
+        if settings.llm == "none":
+            st.caption("Offline: quotes the reports word for word (no LLM).")
+        else:
+            st.caption(f"LLM: {markdown.line(settings.llm)} {markdown.line(settings.llm_model or '')}")
+        st.subheader("Index")
+        now = library.status(reports, infos)
+        st.caption(f"{now.reports} reports, {now.paragraphs} paragraphs; last ingest {markdown.line(now.last_ingest or '-')}")
+    return view, filters
+
+
+# -- ask ------------------------------------------------------------------------------------
+def ask_view(chain, filters: Filters, reports: dict) -> None:
+    turns = st.session_state.turns
+    for i, (question, answer) in enumerate(turns):
+        with st.chat_message("user"):
+            st.text(question)
+        with st.chat_message("assistant"):
+            show_answer(answer, i, reports)
+    question = st.chat_input("Ask about the reports, e.g. What grade did Ofsted give Dorset for being healthy in 2011?")
+    if question:
+        with st.chat_message("user"):
+            st.text(question)
+        with st.chat_message("assistant"):
+            history = [(a.standalone or a.question, a.text) for _, a in turns if isinstance(a, Answer)]
+            with st.spinner("Searching the reports ..."):
+                try:
+                    answer: Answer | str = chain.ask(question, filters, history)
+                except RagError as exc:
+                    answer = str(exc)
+            show_answer(answer, len(turns), reports)
+        turns.append((question, answer))
+
+
+def show_answer(answer: Answer | str, i: int, reports: dict) -> None:
+    if isinstance(answer, str):  # an error the user can act on
+        st.error(answer)
+        return
+    if answer.standalone and answer.standalone != answer.question:
+        st.caption(f"Read as: {markdown.line(answer.standalone)}")
+    st.markdown(_lines(answer.text))
+    st.caption(f"Searched: {markdown.line('; '.join(answer.searched))}")
+    for c in answer.citations:
+        with st.expander(f"[{c.n}] {c.label}"):
+            show_paragraph(c, reports)
+    if answer.abstained and answer.suggestions:
+        st.caption("Suggested reading")
+        for c in answer.suggestions:
+            with st.expander(c.label):
+                show_paragraph(c, reports)
+    if st.button("Add to briefing note", key=f"note-{i}", disabled=answer.abstained and not answer.citations):
+        st.session_state.note.append(briefing.entry_from_answer(answer))
+        st.toast("Added to the briefing note")
+
+
+def show_paragraph(c, reports: dict) -> None:
+    """A cited paragraph in full: where it is, its text with the supporting sentences in
+    bold, the judgement of its section, the reference to paste."""
+    st.caption(markdown.line(f"{c.title} · {c.locator} · {' > '.join(c.heading_path)}"))
+    st.markdown(markdown.quote(c.text, c.support))
+    report = reports.get(c.doc_id)
+    judged = library.judgement_for(report, c.heading_path) if report is not None else None
+    if judged is not None:
+        st.caption(markdown.line(f"Section judgement: {judged.area}: {judged.grade}"))
+    st.caption(markdown.line(c.source))
+
+
+def _lines(text: str) -> str:
+    """Several lines of report-derived text (an answer), each made safe."""
+    return "\n\n".join(markdown.line(line) for line in text.splitlines() if line.strip())
+
+
+# -- library --------------------------------------------------------------------------------
+def library_view(reports, infos) -> None:
+    st.subheader("Reports")
+    st.dataframe(library.report_rows(reports, infos), hide_index=True, width="stretch")
+    st.subheader("Judgements")
+    counts = library.grade_counts(reports)
+    if counts:
+        import pandas as pd
+
+        chart = pd.DataFrame(counts).T.fillna(0).astype(int)
+        st.bar_chart(chart, x_label="report", y_label="judgements", stack=True)
+    judged = library.judgement_rows(reports)
+    picked = st.dataframe(judged, hide_index=True, width="stretch", on_select="rerun",
+                          selection_mode="single-row", key="judgements")
+    _show_selected(picked, judged, reports)
+    st.subheader("Recommendations")
+    recs = library.recommendation_rows(reports)
+    picked = st.dataframe(recs, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key="recommendations")
+    _show_selected(picked, recs, reports)
+
+
+def _show_selected(picked, rows: list[dict], reports) -> None:
+    """The paragraph a selected judgement or recommendation was read from."""
+    chosen = picked.selection.rows if picked else []
+    if not chosen:
+        st.caption("Select a row to read its paragraph.")
+        return
+    row = rows[chosen[0]]
+    report = next(r for r in reports if r.doc_id == row["doc_id"])
+    paragraph = report.paragraph(row["locator"])
+    st.markdown(f"**{markdown.line(report.meta.short_title)}, {markdown.line(paragraph.locator)}**")
+    st.text(paragraph.text)
+
+
+# -- briefing note ------------------------------------------------------------------------------
+def note_view() -> None:
+    note = st.session_state.note
+    if not note:
+        st.info("Nothing in the briefing note yet: ask a question and press 'Add to briefing note'.")
+        return
+    for i, entry in enumerate(note):
+        with st.container(border=True):
+            st.markdown(f"**{markdown.line(entry.question)}**")
+            st.markdown(_lines(entry.answer))
+            st.caption(markdown.line("; ".join(c.source for c in entry.citations)))
+            if st.button("Remove", key=f"remove-{i}"):
+                del note[i]
+                st.rerun()
+    title = st.text_input("Title", "Briefing note")
+    entries = list(note)
+    cols = st.columns(3)
+    cols[0].download_button("Word (.docx)", briefing.to_docx(entries, title=title), "briefing-note.docx",
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    cols[1].download_button("Markdown", briefing.to_markdown(entries, title=title), "briefing-note.md", "text/markdown")
+    cols[2].download_button("CSV (one row per citation)", briefing.to_csv(entries), "briefing-note.csv", "text/csv")
+
+
+# -- upload -----------------------------------------------------------------------------------
+def upload_view(settings: Settings, chain) -> None:
+    st.subheader("Add a report")
+    with st.form("upload", clear_on_submit=False):
+        file = st.file_uploader("Report (PDF, Word, HTML or text)", type=UPLOAD_TYPES)
+        authority = st.text_input("Authority (council)", placeholder="e.g. Borough of Poole")
+        year = st.number_input("Year", min_value=1990, max_value=2100, value=None, step=1)
+        title = st.text_input("Title", placeholder="e.g. Inspection of children's social care services")
+        sent = st.form_submit_button("Ingest")
+    if not sent:
+        return
+    if file is None:
+        st.error("Choose a file to add.")
+        return
+    from ingest.uploads import ingest_upload
+
+    bar = st.progress(0.0, text=f"Reading {file.name} ...")
+    try:
+        result = ingest_upload(settings, chain.embedder, file.name, file.getvalue(),
+                               authority=authority.strip() or None, year=int(year) if year else None,
+                               title=title.strip() or None,
+                               progress=lambda done, text: bar.progress(done, text=text))
+    except RagError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.progress(1.0, text="Done")
+    st.success(f"{result.status}: {result.doc_id}, {result.paragraphs} paragraphs, {result.chunks} chunks, "
+               f"{result.judgements} judgements, {result.recommendations} recommendations")
+
+
+main()

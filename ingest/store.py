@@ -17,7 +17,7 @@ Consistency: a chunk belongs to the index only when its (doc_id, content_hash)
 matches that doc's records file. ``replace`` adds the new chunks (their ids carry
 the new hash), writes the records file (commit), then deletes the old hash's
 chunks. A failure before the commit removes what it added; a process killed at any
-point leaves at worst orphan chunks, which ``repair()`` deletes.
+point leaves at worst orphan chunks and a record's temp file, which ``repair()`` deletes.
 
 Chroma types stop here: callers get ``Chunk``/``Report`` dataclasses.
 """
@@ -128,6 +128,24 @@ class Index:
                     hint = f"; is the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} still running?"
                 raise StoreError(f"cannot {doing} in {self.where}: {_one_line(exc)}{hint}") from None
             raise
+
+    def reopen(self) -> None:
+        """Drop the open Chroma client: the next call opens the index afresh.
+
+        Embedded mode: Chroma loads the vector index into memory once per folder per
+        process and does not see chunks another process stores after that, so here a
+        filtered search fails ('Error finding id': the metadata knows ids the vector
+        index lacks) and an unfiltered one misses them. Chroma shares that copy between
+        all clients of the folder in a process, so a new client alone would get the same
+        stale copy: forget it (clients still holding it keep working). ``query`` calls
+        this on such an error. A Chroma server keeps no copy in our process.
+        """
+        client, self._client, self._col = self._client, None, None
+        if client is None or self.settings.server_mode:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_dir), None)
 
     def _batch(self) -> int:
         if self._batch_size is None:
@@ -314,7 +332,13 @@ class Index:
             pass  # best effort: they carry an uncommitted hash, so repair() removes them
 
     def repair(self) -> int:
-        """Delete chunks whose (doc_id, content_hash) is not a committed record. Returns how many."""
+        """Delete chunks whose (doc_id, content_hash) is not a committed record. Returns how many.
+        Also deletes the temp file of a record whose writing was killed (``_write_json``);
+        call it holding the ingest lock, as ``Ingestor.ingest`` does."""
+        if self.records_dir.is_dir():
+            for tmp in self.records_dir.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
         col = self._collection()
         committed = self.hashes()
         orphans: list[str] = []
@@ -364,13 +388,22 @@ class Index:
         if k < 1:
             raise ValueError("k must be at least 1")
         col = self._collection()
+        search = dict(
+            query_embeddings=[list(map(float, embedding))],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
         with self._guard("search the index"):
-            res = col.query(
-                query_embeddings=[list(map(float, embedding))],
-                n_results=k,
-                where=where or None,
-                include=["documents", "metadatas", "distances"],
-            )
+            try:
+                res = col.query(**search)
+            except Exception as exc:
+                if self.settings.server_mode or not _is_internal_error(exc):
+                    raise
+                # Another process (`python -m ingest` while the page is open) stored chunks
+                # since this process loaded the embedded vector index: load it again, once.
+                self.reopen()
+                res = self._collection().query(**search)
         ids = res["ids"][0] if res["ids"] else []
         docs = (res.get("documents") or [[]])[0]
         metas = (res.get("metadatas") or [[]])[0]
@@ -491,6 +524,14 @@ def _is_chroma_failure(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         ChromaError = ()  # type: ignore[assignment]
     return isinstance(exc, ChromaError) or _is_transport_error(exc)
+
+
+def _is_internal_error(exc: BaseException) -> bool:
+    try:
+        from chromadb.errors import InternalError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, InternalError)
 
 
 def _is_transport_error(exc: BaseException) -> bool:

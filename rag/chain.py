@@ -8,6 +8,7 @@ and only retrieved paragraphs can be cited.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -157,7 +158,7 @@ class AnswerChain:
         checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold)
         if not checked.sentences:
             return self._abstain(state, hits, base, "", unsupported=checked.unsupported)
-        text = "\n".join(filter(None, [draft.note] + _render(checked.sentences, checked.citations)))
+        text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))
         return Answer(text=text, sentences=checked.sentences, citations=checked.citations, abstained=False,
                       unsupported_sentences=checked.unsupported,
                       removed_citations=checked.removed + state.get("invalid_markers", 0),
@@ -211,12 +212,21 @@ def _by_voice(draft: Draft, hits: list[Hit]) -> Draft:
     return replace(draft, sentences=tuple(sorted(draft.sentences, key=voice)))
 
 
+_PRINTED_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _unmark(text: str) -> str:
+    """A '[2]' printed in quoted report text as '(2)': in the answer, '[n]' is citation n only."""
+    return _PRINTED_MARKER.sub(r"(\1)", text)
+
+
 def _render(sentences: tuple[Sentence, ...], citations: tuple[Citation, ...]) -> list[str]:
     """One line per voice, led by whose words follow when there is more than one."""
     voice_of = {c.n: c.voice for c in citations}
     groups: dict[Voice, list[str]] = {}
     for s in sentences:
-        groups.setdefault(voice_of[s.citations[0]], []).append(s.text + " " + "".join(f"[{n}]" for n in s.citations))
+        markers = "".join(f"[{n}]" for n in s.citations)
+        groups.setdefault(voice_of[s.citations[0]], []).append(_unmark(s.text) + " " + markers)
     if len(groups) == 1:
         return [" ".join(next(iter(groups.values())))]
     return [f"{_VOICE_LEAD[v]} {' '.join(lines)}" for v, lines in groups.items()]

@@ -78,3 +78,81 @@ def test_cli_with_server_down_prints_one_line(tmp_path, small_corpus):
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert lines == [f"error: cannot reach the Chroma server at 127.0.0.1:{port}; start it with "
                      f"`chroma run --path DIR --port {port}` or unset CHROMA_HOST"]
+
+
+# -- the answer chain, the eval and the page, against the server ---------------------------------
+
+SAMPLE = ROOT / "tests" / "data" / "sample_set.jsonl"
+HEALTHY = "What grade did Ofsted give Dorset for being healthy in 2011?"
+
+
+@pytest.fixture(scope="module")
+def served_corpus(chroma_server, tmp_path_factory, embedder):
+    """The five reports ingested through the server (their records in a local data dir)."""
+    import shutil
+
+    from conftest import CORPUS
+
+    host, port = chroma_server
+    root = tmp_path_factory.mktemp("served-corpus")
+    shutil.copytree(CORPUS, root / "corpus")
+    settings = Settings(data_dir=root / "data", corpus_dir=root / "corpus", chroma_host=host, chroma_port=port,
+                        collection="served-corpus")
+    results = Ingestor(settings, embedder=embedder).ingest([root / "corpus"])
+    assert not [r.error for r in results if r.failed]
+    return settings
+
+
+def _env(monkeypatch, settings: Settings) -> None:
+    """The environment the entry points read, for ``settings`` (server or embedded)."""
+    for var in ("RAG_LLM", "RAG_TOP_K", "RAG_RETRIEVAL", "CHROMA_HOST", "CHROMA_PORT", "RAG_COLLECTION"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(settings.corpus_dir))
+    if settings.chroma_host:
+        monkeypatch.setenv("CHROMA_HOST", settings.chroma_host)
+        monkeypatch.setenv("CHROMA_PORT", str(settings.chroma_port))
+        monkeypatch.setenv("RAG_COLLECTION", settings.collection)
+
+
+def test_answers_through_the_server_are_the_embedded_answers(served_corpus, corpus_settings, embedder):
+    from rag.chain import AnswerChain
+
+    assert not served_corpus.chroma_dir.exists()
+    served = AnswerChain(served_corpus, embedder=embedder)
+    local = AnswerChain(corpus_settings, embedder=embedder)
+    for question in (HEALTHY, "How many care leavers was Poole's pathways team supporting in 2017?",
+                     "What does Darlington's cabinet paper say about private fostering?"):
+        a, b = served.ask(question), local.ask(question)
+        assert (a.text, [c.label for c in a.citations]) == (b.text, [c.label for c in b.citations])
+
+
+def test_the_eval_runs_against_the_server(served_corpus, corpus_settings, monkeypatch, tmp_path, capsys):
+    import json
+
+    from evals.cli import main
+
+    passing = tmp_path / "t.toml"
+    passing.write_text("beat_baseline = false\n[minimum]\nanswer_correctness = 0.0\n")
+    summaries = []
+    for settings in (served_corpus, corpus_settings):
+        _env(monkeypatch, settings)
+        out = tmp_path / ("served" if settings.chroma_host else "local")
+        assert main(["run", "--set", str(SAMPLE), "--out", str(out), "--thresholds", str(passing)]) == 0
+        doc = json.loads((out / "latest.json").read_text())
+        assert doc["settings"]["data_dir"] == str(settings.data_dir)
+        summary = doc["systems"]["system"]["summary"]
+        summaries.append({k: v for k, v in summary.items() if not k.startswith("latency")})
+    capsys.readouterr()
+    assert summaries[0] == summaries[1]
+
+
+def test_the_page_works_against_the_server(served_corpus, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    _env(monkeypatch, served_corpus)
+    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180)
+    at.run()
+    at.chat_input[0].set_value(HEALTHY).run()
+    assert not at.exception, at.exception
+    assert "[1] Ofsted, Dorset 2011, Being healthy grade" in [e.label for e in at.expander]

@@ -1,0 +1,1215 @@
+"""Scale benchmark: the product on libraries of 1x, 10x and 100x the corpus.
+
+    python bench/scale.py --scale 1 10 [100] [--out DIR] [--keep] [--no-append]
+
+For each scale, in a fresh data dir and in child processes of its own (so one scale's
+memory never counts against another's, and each peak RSS is the child's own, read
+with ``os.wait4``):
+
+1. **ingest** the library with ``ingest.pipeline.Ingestor`` and the real model
+   (the model load is timed apart): seconds, paragraphs/s, chunks, index size on disk
+   (``du`` of the data dir: Chroma + JSON records), peak RSS of the ingest process;
+2. **query**: ``rag.chain.AnswerChain`` (offline extractive answerer) over that index,
+   through ``evals.runner.AssistantSystem``/``ask_all`` exactly as
+   ``python -m evals run`` does: evidence recall@5, answer correctness and citation
+   precision on ``evals/known_answers.jsonl``; warm latency p50/p95 of ``chain.ask``
+   per question (timed around ``chain.ask`` after the index is loaded and one whole
+   question has been asked untimed); the warm-up itself (records load + BM25 build);
+   and where each question's time goes (calls to ``Index.hashes``, Chroma, BM25,
+   the sentence ranker, question reading, the guard), so that costs that grow with
+   the library show up by name. Also a stress test the set cannot give: recall@5 of
+   the retriever alone with *no* filters (the set's questions all name a council
+   but one, so the chain scopes them to the real reports; here the distractors
+   compete), counting a hit only in the gold report;
+3. **baseline**: ``evals.baseline.NaiveBaseline.warm_up`` on the same library with
+   the same model (read, ``RecursiveCharacterTextSplitter`` 1000/200 chunking, embed,
+   add to an in-memory Chroma collection), timed, so 'ingest throughput at least the
+   baseline's' can be checked; then its answers to the set (for the record).
+
+The table goes to stdout and is appended to ``bench/results.md`` under
+'## Scale (bench/scale.py)' (``--no-append``: print only). Everything measured is
+also written to ``<out>/scale-results.json``.
+
+Throughput definitions. *paragraphs/s*: the library's parsed paragraphs / ingest
+seconds (as ``bench/ingest.py``). The baseline has no paragraphs: *baseline chunks/s*
+is its own 1000-character chunks / its seconds, and *baseline paragraphs/s* is the
+same library's paragraph count / the baseline's seconds, i.e. the same text volume
+per second, the number to compare with ours.
+
+How the synthetic libraries are made (``build_library``)
+-----------------------------------------------------------
+1x is the corpus itself: the five files byte for byte and ``corpus/manifest.csv``
+as it is, so its evaluation is the product's. Nx adds N-1 *copies* of the corpus.
+Copy i is a mirror world of three made-up councils: Dorset, Poole and Darlington
+each become a generated English-sounding place (e.g. 'North Ashcombe', 'Bramleigh'
+: a first part and an ending from the lists below, sometimes with North/South/East/
+West; never a place ``rag.authorities`` knows, so no question can name one), unique
+across the library, so Dorset's three reports stay one council in every copy. In
+each report of the copy, deterministically (seeded by copy, file and position):
+
+- places: every council, town and area name of the real reports (Dorset, Poole,
+  Darlington, Bournemouth, Christchurch, Weymouth, Portland, Dorchester, Durham...)
+  becomes the copy's own (the towns from the same generator, the rivers of the
+  Tees, Esk and Wear trust from a list of rivers), lower case too (e-mail and web
+  addresses), and the councils' acronyms follow (DSCB, DCC, DBC, BCP);
+- people: the named inspectors, officers and councillors get generated names;
+- years: every year moves by the copy's offset (-3..+4, never 0; years of Acts
+  stay), '2019/20' and '28/08/20' included, so dates, periods and the manifest agree;
+- figures: every count, percentage and amount in the prose is scaled by 0.7-1.35
+  (small numbers move by 1 or 2; percentages stay at most 100); numbering at the
+  start of a line, days of a month, grades, Key Stages, sections, regulations and
+  table cells are left alone, so the parser rebuilds the same structure;
+- wording: in prose lines (not headings, grade lines or tables) common report
+  phrases are swapped for equivalents per occurrence ('senior managers' /
+  'senior leaders', 'a range of' / 'a variety of', 'However,' / 'Nevertheless,',
+  'robust' / 'rigorous' ...).
+
+The copy is written as ``<place>-<year>-<rest of the file name>.txt`` with a
+manifest.csv row (authority, year, publisher, report_type, title, period) made from
+the real row by the same substitutions. Each copy is checked to parse into the same
+number of paragraphs, judgements and recommendations as its source (a warning
+otherwise), and the share of searchable paragraphs whose text occurs once in the
+library is printed: the repeats that remain are headings, grade lines and one-line
+judgement sentences ('The capacity for improvement is good.'), which real Ofsted
+reports also share word for word. Copies are harder distractors than another
+council's real report would be: apart from names, figures and wording they say what
+the real report says.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+CORPUS = ROOT / "corpus"
+RESULTS = Path(__file__).resolve().parent / "results.md"
+HEADING = "## Scale (bench/scale.py)"
+
+# --- the synthetic libraries ------------------------------------------------------------
+
+# Place names: a first part and an ending ('Ash' + 'combe'); primaries may take a
+# compass prefix. Names that rag.authorities.PLACES holds (or holds a word of) are dropped.
+_FIRST = ("Ash", "Bram", "Thorn", "Oak", "Elm", "Hazel", "Alder", "Brack", "Cold", "Fern", "Holm", "Kings",
+          "Lang", "Mill", "Nor", "Red", "Stan", "Wester", "Whit", "Wood", "Brook", "Har", "Mar", "Sel", "Ather",
+          "Bur", "Char", "Dun", "Fair", "Glen", "High", "Lox", "Moor", "Pen", "Rush", "Saxe", "Tarn", "Wil",
+          "Ald", "Bex", "Crans", "Hamble", "Kel", "Ludg", "Ottery", "Quen", "Rother", "Sand", "Tad", "Wend")
+_ENDING = ("ford", "ley", "ton", "field", "wick", "stead", "ham", "worth", "combe", "mere", "dale", "by",
+           "minster", "hurst", "leigh", "cote")
+_COMPASS = ("", "", "", "North ", "South ", "East ", "West ")
+_RIVERS = ("Avon", "Exe", "Frome", "Stour", "Lune", "Ouse", "Nene", "Wey", "Kennet", "Cherwell", "Swale",
+           "Ure", "Aire", "Trent", "Dove", "Wharfe", "Ribble", "Eden", "Tamar", "Wensum")
+_FIRST_NAMES = ("Alison", "Andrew", "Anna", "Beth", "Carol", "Chris", "Claire", "David", "Deborah", "Emma",
+                "Fiona", "Gareth", "Helen", "Ian", "James", "Jane", "Karen", "Kate", "Laura", "Mark", "Martin",
+                "Mary", "Michael", "Nadia", "Neil", "Paul", "Priya", "Rachel", "Richard", "Ruth", "Sally",
+                "Simon", "Sophie", "Stephen", "Susan", "Tom")
+_SURNAMES = ("Ainsworth", "Barker", "Bell", "Carter", "Chandler", "Dawson", "Ellis", "Fletcher", "Foster",
+             "Gibson", "Hale", "Harding", "Holt", "Hughes", "Irving", "Jennings", "Kaur", "Lawson", "Lloyd",
+             "Marsh", "Morgan", "Nash", "Owen", "Patel", "Pearce", "Quinn", "Reeves", "Rowe", "Shaw", "Slater",
+             "Thorpe", "Turner", "Vaughan", "Walsh", "Webb", "Young")
+
+# The corpus's council, town and area names: (name, role). A role names what the copy
+# maps it to: the three councils, towns (from the place generator) and rivers.
+_PLACE_ROLES = (
+    ("Dorset", "A"), ("Poole", "P"), ("Darlington", "C"),
+    ("Bournemouth", "town"), ("Christchurch", "town"), ("Weymouth", "town"), ("Portland", "town"),
+    ("Dorchester", "town"), ("Sherborne", "town"), ("Gillingham", "town"), ("Purbeck", "town"),
+    ("Durham", "town"),
+    ("Tees", "river"), ("Esk", "river"), ("Wear", "river"),
+)
+# The corpus's people (Professor Harry Ferguson, an academic other councils cite too, stays).
+_PEOPLE = ("Lynne Staines", "Sara Tough", "Rebecca Knox", "Sandra Conroy", "Murray Rose", "Lisa Summers",
+           "Joy Howick", "Linda Steele", "Nicola Bennett", "John Roughton", "Lolly Rascagneres", "Peter Green",
+           "Rachel Griffiths", "Tania Corbin", "John Mitchell")
+_YEAR_OFFSETS = (-3, -2, -1, 1, 2, 3, 4)
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
+# Words before a number that make it a label, not a figure.
+_LABEL_BEFORE = re.compile(
+    r"(?i)\b(grades?|stages?|sections?|regulations?|levels?|tiers?|years?|appendix|appendices|figures?|tables?|"
+    r"paragraphs?|paras?|pages?|recommendations?|phases?|parts?|chapters?|articles?|schedules?|rules?|no\.?|"
+    r"number|aged|ages?|items?|priority|priorities|rows?|questions?|rounds?|waves?|versions?|options?|lines?|"
+    r"boxes?|extension|tel|telephone|act|covid|page)\s*[-:]?\s*$")
+_LAW_BEFORE = re.compile(r"\b(Act|Regulations|Order|Rules|Act\))\s*(\(\w+\)\s*)?[,]?\s*$")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_/.,\-£$])(£?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+                     r"(?![A-Za-z0-9_/]|[.,]\d|-\d)")
+_FIN_YEAR = re.compile(r"\b((?:19|20)\d\d)([/-])((?:19|20)?\d\d)\b(?![/-]\d)")
+_SHORT_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d\d)\b")
+# Report phrases and their equivalents, swapped per occurrence in prose lines (each
+# alternative fits wherever the phrase does, article included).
+_PHRASES = (
+    ("senior managers", ("senior managers", "senior leaders", "senior managers")),
+    ("social workers", ("social workers", "social work staff", "practitioners")),
+    ("a range of", ("a range of", "a variety of", "a wide range of")),
+    ("a number of", ("a number of", "several")),
+    ("However,", ("However,", "Nevertheless,", "That said,")),
+    ("In addition,", ("In addition,", "Additionally,", "Furthermore,")),
+    ("Although", ("Although", "While", "Although")),
+    ("robust", ("robust", "rigorous", "strong")),
+    ("timely", ("timely", "prompt")),
+    ("consistently", ("consistently", "reliably")),
+    ("for example", ("for example", "for instance")),
+    ("appropriate", ("appropriate", "suitable")),
+    ("appropriately", ("appropriately", "suitably")),
+    ("promptly", ("promptly", "swiftly")),
+    ("significant", ("significant", "considerable")),
+    ("demonstrate", ("demonstrate", "show")),
+    ("quickly", ("quickly", "swiftly")),
+    ("regular", ("regular", "frequent")),
+    ("the local authority", ("the local authority", "the council")),
+    ("partner agencies", ("partner agencies", "partners")),
+    ("partnership working", ("partnership working", "joint working")),
+    ("children in care", ("children in care", "looked after children")),
+    ("well established", ("well established", "firmly established")),
+    ("effectively", ("effectively", "well")),
+    ("to ensure", ("to ensure", "to make sure")),
+    ("ensuring", ("ensuring", "making sure")),
+    ("ensures", ("ensures", "makes sure")),
+    ("families", ("families", "households", "families")),
+    ("children and families", ("children and families", "families and children")),
+    ("meetings", ("meetings", "meetings", "sessions")),
+    ("improve", ("improve", "strengthen", "improve")),
+    ("effective", ("effective", "effective", "successful")),
+    ("support", ("support", "support", "help")),
+    ("identified", ("identified", "recognised")),
+    ("monitor", ("monitor", "track")),
+    ("oversight", ("oversight", "scrutiny")),
+    ("currently", ("currently", "at present")),
+    ("in relation to", ("in relation to", "regarding", "in respect of")),
+    ("throughout", ("throughout", "across")),
+    ("impact", ("impact", "effect")),
+    ("developed", ("developed", "established")),
+    ("understand", ("understand", "grasp")),
+)
+# When swapping is not enough to make a line new: an opener before one of its
+# sentences (never before a sentence that states a grade), or for a list item or a
+# table cell a closing phrase. Voice-neutral: they fit Ofsted and council papers alike.
+_OPENERS = ("Notably, ", "In practice, ", "Importantly, ", "Overall, ", "In most cases, ", "Currently, ",
+            "Increasingly, ", "Similarly, ", "Generally, ", "On balance, ", "In the main, ",
+            "Across the partnership, ", "It is clear that ", "Evidence shows that ", "At present, ")
+_SUFFIXES = (" as a priority", " without delay", " across the partnership", " in all cases", " at all times",
+             " consistently", " in every case", " throughout the service", " within agreed timescales",
+             " for all children", " in each locality", " as a matter of routine", " over the coming year",
+             " in line with agreed procedures", " with partners", " in most cases")
+# Sentence-initial words an opener may put in lower case (any other word may be a name):
+# ones that can follow 'It is clear that', and adverbials that only follow a comma opener.
+_SUBJECTS = frozenset("""The This These That Those There They Their It Its We Our Staff Children Young Parents
+Managers Inspectors Partners Social Senior Leaders Most Some Many All Each Every Both A An Few Almost Work
+Services""".split())
+_ADVERBIALS = frozenset("""However Although While When Where As Despite Consequently Additionally Moreover Since
+During Through Following For At In Of On By With Only""".split())
+_GRADE_WORD = re.compile(r"(?i)\b(outstanding|good|adequate|inadequate|requires? improvement)\b")
+_PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")\b")
+_PHRASE_ALTS = dict(_PHRASES)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _place_pool() -> list[str]:
+    from rag.authorities import PLACES
+
+    known = {p.lower() for p in PLACES} | {w.lower() for p in PLACES for w in re.split(r"[ ,-]+", p)}
+    real = {name.lower() for name, _ in _PLACE_ROLES}
+    stems = [f + e for f in _FIRST for e in _ENDING]
+    return [s for s in stems if s.lower() not in known and s.lower() not in real
+            and not any(r in s.lower() for r in real)]
+
+
+@dataclasses.dataclass
+class Copy:
+    """One mirror copy of the corpus: its councils, towns, people and year offset."""
+
+    index: int
+    offset: int
+    places: dict[str, str]  # real place -> the copy's
+    people: dict[str, str]  # real full name -> the copy's
+    acronyms: dict[str, str]  # DSCB -> ASCB ...
+
+    def year(self, y: int) -> int:
+        return y + self.offset
+
+
+def make_copies(n: int) -> list[Copy]:
+    """Copies 1..n-1 (copy 0 is the corpus itself): unique council places across all."""
+    rng = random.Random("bench-scale-places")
+    stems = _place_pool()
+    rng.shuffle(stems)
+    needed = 3 * (n - 1)
+    if needed > len(stems):
+        raise SystemExit(f"--scale {n}: the name lists give {len(stems)} council names, {needed} needed")
+    # Only Darlington's stand-in may take a compass word: the reports also say 'West
+    # Dorset', and Poole's hard-wrapped lines should not grow much (the parser reads
+    # their typical width).
+    primaries = [(rng.choice(_COMPASS) if j % 3 == 2 else "") + s for j, s in enumerate(stems[:needed])]
+    towns = stems[needed:] or stems  # towns may repeat across copies (never within one)
+    copies = []
+    for i in range(1, n):
+        r = random.Random(f"bench-scale-copy-{i}")
+        a, p, c = primaries[3 * (i - 1): 3 * i]
+        picked = r.sample([t for t in towns if t not in (a, p, c)], 9)
+        rivers = r.sample(_RIVERS, 3)
+        places, t_i, r_i = {}, iter(picked), iter(rivers)
+        for name, role in _PLACE_ROLES:
+            places[name] = {"A": a, "P": p, "C": c}.get(role) or next(r_i if role == "river" else t_i)
+        firsts, lasts = r.sample(_FIRST_NAMES, len(_PEOPLE)), r.sample(_SURNAMES, len(_PEOPLE))
+        people = {real: f"{f} {s}" for real, f, s in zip(_PEOPLE, firsts, lasts)}
+        ini = lambda name: places[name].split()[-1][0]  # noqa: E731
+        acronyms = {"DSCB": ini("Dorset") + "SCB", "DCC": ini("Dorset") + "CC", "DBC": ini("Darlington") + "BC",
+                    "BCP": ini("Bournemouth") + ini("Christchurch") + ini("Poole"),
+                    "Darlo": places["Darlington"].split()[-1][:4] + "o"}
+        copies.append(Copy(i, _YEAR_OFFSETS[r.randrange(len(_YEAR_OFFSETS))], places, people, acronyms))
+    return copies
+
+
+_ADDRESS = re.compile(r"\S+@\S+|\bwww\.\S+|\b\S+\.(?:gov|org|co|nhs)\.uk\S*")
+
+
+def _sub_names(text: str, mapping: dict[str, str], lower: str = "") -> str:
+    """Whole-word replacement (one pass, longest name first), in upper case too for
+    names of five letters or more. ``lower``: 'place' or 'person', how a name is written
+    in lower case inside web and e-mail addresses ('dorsetcc.gov.uk', 's.l.conroy@'):
+    the new place run together, or the new surname."""
+    table = dict(mapping)
+    table.update({old.upper(): new.upper() for old, new in mapping.items() if len(old) > 4})
+    names = sorted(table, key=len, reverse=True)
+    text = re.sub(r"\b(" + "|".join(map(re.escape, names)) + r")\b", lambda m: table[m[1]], text)
+    if lower:
+        low = {old.lower().split()[-1]: (_slug(new).replace("-", "") if lower == "place" else new.split()[-1].lower())
+               for old, new in mapping.items()}
+        pattern = re.compile("|".join(map(re.escape, sorted(low, key=len, reverse=True))))
+        text = _ADDRESS.sub(lambda m: pattern.sub(lambda n: low[n[0]], m[0]), text)
+    return text
+
+
+def _shift_years(text: str, copy: Copy) -> str:
+    def fin(m):
+        y = copy.year(int(m[1]))
+        second = copy.year(int(m[3])) if len(m[3]) == 4 else f"{(int(m[3]) + copy.offset) % 100:02d}"
+        return f"{y}{m[2]}{second}"
+
+    def short(m):
+        return f"{m[1]}/{m[2]}/{(int(m[3]) + copy.offset) % 100:02d}"
+
+    text = _FIN_YEAR.sub(fin, text)
+    return _SHORT_DATE.sub(short, text)
+
+
+def _figure(value: str, pct: bool, rng: random.Random) -> str:
+    """A count, percentage or amount, moved deterministically (never to itself)."""
+    plain = value.replace(",", "")
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    x = float(plain)
+    if x == 0:
+        return value
+    if x < 10 and not decimals:
+        y = max(1.0, x + rng.choice((-2, -1, 1, 2)))
+        y = x + 1 if y == x else y
+    else:
+        y = round(x * rng.choice((rng.uniform(0.7, 0.95), rng.uniform(1.05, 1.35))), decimals)
+        if y == x:
+            y = x + (10 ** -decimals if decimals else 1)
+    if pct and y > 100:
+        y = round(min(100.0, x) * rng.uniform(0.85, 0.97), decimals)
+    out = f"{y:,.{decimals}f}" if "," in value else f"{y:.{decimals}f}"
+    return out
+
+
+def _numbers(line: str, copy: Copy, rng: random.Random, in_table: bool) -> str:
+    """Years shifted (not an Act's), figures moved; labels, numbering and days kept."""
+    prefix = re.match(r"^[\s>*\-\u2022#|(]*(?:\d{1,3}(?:\.\d{1,3})?[.)]?\s+|[a-z][.)]\s+|\(\w{1,6}\)\s+)?", line)
+    start = prefix.end() if prefix else 0
+
+    def one(m: re.Match) -> str:
+        pound, value = m[1], m[2]
+        before = line[max(0, m.start() - 40):m.start()]
+        after = line[m.end():m.end() + 30]
+        if re.fullmatch(r"(19[9]\d|20[0-3]\d)", value):  # a year
+            if _LAW_BEFORE.search(before):
+                return m[0]
+            return pound + str(copy.year(int(value)))
+        if m.start() < start or in_table or _LABEL_BEFORE.search(before):
+            return m[0]
+        if value.startswith("0") and len(value) > 1 and not value.startswith("0."):
+            return m[0]  # phone numbers, codes
+        if re.match(rf"\s*(?:st|nd|rd|th)?\s*(?:[-\u2013]\s*\d{{1,2}}\s*)?(?:of\s+)?(?:{_MONTHS})\b", after):
+            return m[0]  # a day of a month
+        if re.search(rf"\b(?:{_MONTHS})\s*$", before) or re.search(r"\d\s*[-\u2013]\s*$", before):
+            return m[0]  # 'September 12', the end of a range of days
+        if re.match(r"\s*(?:am|pm|a\.m\.|p\.m\.)\b|:\d", after):
+            return m[0]  # a time
+        return pound + _figure(value, after.lstrip().startswith("%") or after.startswith("per cent"), rng)
+
+    return _NUMBER.sub(one, line)
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    return _PHRASE.sub(lambda m: rng.choice(_PHRASE_ALTS[m[1]]), text)
+
+
+def _prose_line(line: str, headings: set[str]) -> bool:
+    s = line.strip()
+    if len(s) < 40 or "\t" in s or re.search(r"(?i)\bgrade\b|^\*\*|^#", s):
+        return False
+    if re.sub(r"^[\d.]+\s+", "", s).strip(" *") in headings:
+        return False
+    return len(re.findall(r"\b[a-z]{2,}\b", s)) >= 5
+
+
+_TOC_LINE = re.compile(r"(\t\s*\d{1,3}\s*$)|(\.{4,}\s*\d{0,3}\s*$)")  # as ingest/parser.py
+_LEAD = re.compile(r"^\s*(?:[-\u2022*]\s+)?(?:\d{1,3}(?:\.\d{1,3})?[.)]?\s+|[a-z][.)]\s+|\(\w{1,6}\)\s+)?")
+_STARTS_ITEM = re.compile(r"^(?:\s|[-\u2022*]\s+|\d{1,3}(?:\.\d{1,3})?[.)]?\s+|[a-z][.)]\s+|\(\w{1,6}\)\s+)")
+_SENTENCE_END = re.compile(r"[.!?]['\"\u2019)]?(?:\s|$)")
+
+
+def _opener(text: str, tail: str, rng: random.Random, starts_sentence: bool, common: frozenset = frozenset()) -> str:
+    """``text`` (a line; ``tail``: the rest of its paragraph) with an opener before one of
+    its sentences that starts with a common word; unchanged if none does. Never before a
+    sentence that states a grade (the parser reads those)."""
+    lead = _LEAD.match(text).end()
+    spots = [m.end() for m in re.finditer(r"[.!?]['\"\u2019)]?\s+(?=[A-Z])", text) if m.end() > lead]
+    if starts_sentence:
+        spots.insert(0, lead)
+    options = []
+    for i in spots:
+        word = re.match(r"[A-Za-z]+", text[i:])
+        if not word or (word[0] not in _SUBJECTS | _ADVERBIALS and word[0].lower() not in common):
+            continue
+        if text[:i].rstrip().endswith(",") or any(text[i:].startswith(o) for o in _OPENERS):
+            continue  # an opener there already
+        sentence = _SENTENCE_END.split(text[i:] + " " + tail, maxsplit=1)[0]
+        if not _GRADE_WORD.search(sentence):
+            options.append((i, word[0]))
+    if not options:
+        return text
+    i, word = rng.choice(options)
+    openers = [o for o in _OPENERS if (o.endswith(", ") or word in _SUBJECTS)
+               and o.split()[0].strip(",").lower() != word.lower()]
+    return text[:i] + rng.choice(openers) + text[i].lower() + text[i + 1:]
+
+
+def _suffix(text: str, rng: random.Random, item: bool) -> str:
+    """A closing phrase before the final full stop of ``text`` (a paragraph's last line),
+    or at the end of a list item or table cell; unchanged if its last sentence states a
+    grade or the line ends mid-sentence."""
+    end = re.search(r"[.;]?(?:\s*</[a-z]+>)*\s*$", text).start()  # before a closing full stop or HTML tag
+    last = re.split(r"(?<=[.!?])\s+", text[:end].strip())[-1]
+    if _GRADE_WORD.search(last) or not (item or text[end:].strip()[:1] in (".", ";")):
+        return text
+    had = next((x for x in _SUFFIXES if text[:end].endswith(x)), "")  # one closing phrase, never two
+    return text[:end - len(had)] + rng.choice([x for x in _SUFFIXES if x != had]) + text[end:]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _prose_cell(cell: str) -> bool:
+    return len(re.findall(r"\b[a-z]{2,}\b", cell)) >= 5 and not _GRADE_WORD.search(cell)
+
+
+def _units(lines: list[str], headings: set[str]) -> list[tuple[int, int, int | None]]:
+    """The parts of a report that are varied as one: (first line, end line, None) for a
+    run of prose lines that read as one paragraph (a numbered paragraph, a list item, a
+    hard-wrapped paragraph), (line, line + 1, cell index) for the prose cell of a table
+    row. Headings, grade lines and other cells are not units."""
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" in line:
+            if _TOC_LINE.search(line):  # a contents entry: the parser matches it to its heading
+                i += 1
+                continue
+            cells = line.split("\t")
+            if any(_GRADE_WORD.fullmatch(c.strip()) for c in cells):
+                i += 1  # a judgement row: its area names the judgement
+                continue
+            prose = [c for c in range(len(cells)) if _prose_cell(cells[c])]
+            if prose:
+                out.append((i, i + 1, max(prose, key=lambda c: len(cells[c]))))
+            i += 1
+            continue
+        if not _prose_line(line, headings):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and _continues(lines[j], lines[j - 1], headings):
+            j += 1
+        out.append((i, j, None))
+        i = j
+    return out
+
+
+def _continues(line: str, before: str, headings: set[str]) -> bool:
+    s = line.strip()
+    if not s or "\t" in line or _STARTS_ITEM.match(line) or s.strip(" *") in headings:
+        return False
+    if re.search(r"(?i)\bgrade\b", s):
+        return False
+    return not before.rstrip().endswith((".", "!", "?", ":")) or _prose_line(line, headings)
+
+
+def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: set[str]) -> tuple[str, str]:
+    """One copy of a report's text (see the module doc for what changes): the text with
+    names, years and figures changed, and that text with its wording varied too.
+    ``seen``: the keys of the library's paragraphs so far (the real reports' included);
+    updated."""
+    from ingest.parser import detect_layout
+    from ingest.textnorm import normalise
+
+    shape = line_shape(detect_layout(normalise(text).split("\n")).wrap)
+    text = _sub_names(text, copy.places, lower="place")
+    text = _sub_names(text, copy.people, lower="person")
+    text = _sub_names(text, copy.acronyms)
+    text = _shift_years(text, copy)
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        lines[n] = _numbers(line, copy, random.Random(f"{copy.index}:{stem}:{n}"), in_table="\t" in line)
+    base = lines[:]
+    for start, end, cell in _units(lines, headings):
+        rng = random.Random(f"{copy.index}:{stem}:unit{start}")
+        if cell is not None:
+            cells = lines[start].split("\t")
+            (cells[cell],) = _distinct([cells[cell]], rng, seen, starts=True, item=True)  # no shape: a cell
+            lines[start] = "\t".join(cells)
+        else:
+            before = lines[start - 1].strip() if start else ""
+            starts = not before or before.endswith((".", "!", "?", ":", ";"))
+            item = bool(re.match(r"^\s*[-\u2022*]\s+|^\s|^\(\w{1,6}\)\s", lines[start]))
+            lines[start:end] = _distinct(lines[start:end], rng, seen, starts=starts, item=item, shape=shape)
+    return "\n".join(base), "\n".join(lines)
+
+
+def line_shape(wrap: int):
+    """What the parser reads off a line besides its words (ingest/parser.py: HEADING_MAX,
+    lead-ins up to 60 characters, 0.6 and 0.75 of the wrap width in hard-wrapped text,
+    140 for long lines; the end of a sentence; a last word that cuts a sentence): a
+    varied line must keep it, or a paragraph could turn into a heading or merge."""
+    from ingest.parser import _FUNCTION_WORDS, HEADING_MAX
+
+    cuts = sorted({40, 60, 61, HEADING_MAX, HEADING_MAX + 1, 140, int(0.6 * wrap), int(0.75 * wrap)})
+
+    def shape(line: str) -> tuple:
+        t = line.strip()
+        last = t.rsplit(" ", 1)[-1].lower() if t else ""
+        return (sum(len(t) >= c for c in cuts), t[-1:] in ".!?:;,", last in _FUNCTION_WORDS, t[:1].isupper())
+
+    return shape
+
+
+def _distinct(unit: list[str], rng: random.Random, seen: set[str], starts: bool, item: bool,
+              shape=None) -> list[str]:
+    """Phrases swapped; if the paragraph is one the library has already, other swaps and
+    then an opener before one of its sentences or a closing phrase, until it is new (at
+    most ten tries). Lead-ins (': ') and paragraphs under 60 characters keep their
+    length: the parser tells headings, lead-ins and paragraphs apart partly by it."""
+    def keep_shape(lines: list[str]) -> list[str]:
+        return [new if shape is None or shape(new) == shape(old) else old for old, new in zip(unit, lines)]
+
+    out = keep_shape([_vary(line, rng) for line in unit])
+    short = unit[-1].rstrip().endswith(":") or len(_key(" ".join(unit))) < 60
+    for attempt in range(10):
+        if _key(" ".join(out)) not in seen:
+            break
+        out = [_vary(line, rng) for line in unit]
+        if attempt >= 1 and not short:
+            before = out[:]
+            if not item and rng.random() < 0.7:
+                k = rng.randrange(len(out))
+                first = starts if k == 0 else out[k - 1].rstrip().endswith((".", "!", "?", ":"))
+                out[k] = _opener(out[k], " ".join(out[k + 1:]), rng, first)
+            if out == before:
+                out[-1] = _suffix(out[-1], rng, item)
+        out = keep_shape(out)
+    seen.add(_key(" ".join(out)))
+    return out
+
+
+def source_keys(texts: list[tuple[str, set[str]]]) -> set[str]:
+    """The keys of the real reports' units ((text, headings) each), as ``_distinct`` keys them."""
+    out = set()
+    for text, headings in texts:
+        lines = text.split("\n")
+        for start, end, cell in _units(lines, headings):
+            out.add(_key(lines[start].split("\t")[cell]) if cell is not None else _key(" ".join(lines[start:end])))
+    return out
+
+
+def transform_row(row: dict[str, str], copy: Copy) -> dict[str, str]:
+    """The manifest row of a copy: names and years as in its text (figures untouched)."""
+    out = {}
+    for key, value in row.items():
+        if key == "file":
+            continue
+        value = _sub_names(value, copy.places)
+        value = re.sub(r"(?<!\d)(19[9]\d|20[0-3]\d)(?!\d)", lambda m: str(copy.year(int(m[1]))), value)
+        out[key] = value
+    return out
+
+
+def _headings(text: str, meta) -> set[str]:
+    from ingest.model import Kind
+    from ingest.parser import parse
+
+    report = parse(text, meta)
+    out = {h for p in report.paragraphs for h in p.heading_path}
+    out |= {p.text for p in report.paragraphs if p.kind is Kind.HEADING}
+    return out
+
+
+def _para_key(p) -> str:
+    return _key(p.text)
+
+
+def _targets(report) -> list:
+    """Paragraphs that should be unique in the library: prose, list items and table
+    rows of 40 characters or more that state no judgement (headings, grade lines and
+    judgement rows are shared by real reports too)."""
+    from ingest.model import Kind
+    from rag.retriever import _searchable
+
+    return [p for p in report.paragraphs if _searchable(p) and len(p.text) >= 40
+            and p.kind in (Kind.PARAGRAPH, Kind.LIST_ITEM, Kind.TABLE_ROW)
+            and not (p.kind is Kind.TABLE_ROW and _GRADE_WORD.search(p.text))]
+
+
+def _norm_line(line: str) -> str:
+    from ingest.textnorm import normalise
+
+    line = normalise(line)
+    if "\t" in line:
+        return " | ".join(c.strip() for c in line.split("\t") if c.strip())
+    return _key(line[_LEAD.match(line).end():])
+
+
+def _retouch(lines: list[str], norms: list[str], target: str, rng: random.Random, common: frozenset) -> list[str]:
+    """``lines`` with the paragraph whose text is ``target`` changed: an opener before
+    one of its sentences, else a closing phrase, else other phrase swaps. ``norms``:
+    ``_norm_line`` of each line."""
+    found = [i for i, n in enumerate(norms) if len(n) >= 12 and n in target]
+    if not found:
+        return lines
+    if len(target) < 60:  # a label-like item ('Performance management and quality assurance')
+        out = lines[:]
+        for i in range(found[0], found[-1] + 1):
+            out[i] = _vary(lines[i], rng)
+        return out
+    first, last = found[0], found[-1]
+    out = lines[:]
+    if "\t" in lines[first]:
+        cells = lines[first].split("\t")
+        i = max(range(len(cells)), key=lambda c: len(cells[c]))
+        cells[i] = _suffix(cells[i], rng, item=True)
+        out[first] = "\t".join(cells)
+        return out
+    item = bool(re.match(r"^\s*[-\u2022*]\s+|^\s|^\(\w{1,6}\)\s", lines[first]))
+    if not item:
+        before = lines[first - 1].strip() if first else ""
+        starts = not before or before.endswith((".", "!", "?", ":", ";"))
+        out[first] = _opener(lines[first], " ".join(lines[first + 1:last + 1]), rng, starts, common)
+    if out[first] == lines[first]:
+        out[last] = _suffix(lines[last], rng, item)
+    if out == lines:
+        for i in range(first, last + 1):
+            out[i] = _vary(lines[i], rng)
+    return out
+
+
+def _structure(report) -> tuple:
+    return tuple(p.kind for p in report.paragraphs), len(report.judgements), len(report.recommendations)
+
+
+def make_distinct(text: str, meta, seen: set[str], seed: str) -> tuple[str, object]:
+    """Second pass, with the parser as judge: every target paragraph (``_targets``) whose
+    text the library already has is retouched (``_retouch``), in rounds, keeping only
+    changes under which the report still parses into the same structure (paragraph
+    kinds, judgements, recommendations). Returns the text and its parse; adds its
+    paragraphs to ``seen``."""
+    from ingest.parser import parse
+
+    structure = _structure
+    report = parse(text, meta)
+    # Words the report writes in lower case: an opener may lower-case them ('Contingency').
+    common = frozenset(re.findall(r"(?<![\w.])([a-z][a-z-]+)\b", text))
+    norms_of: dict[str, list[str]] = {}
+    want = structure(report)
+    rng = random.Random(seed)
+    for _ in range(4):
+        dups = [p.text for p in _targets(report) if _para_key(p) in seen]
+        if not dups:
+            break
+        # Try all retouches at once; when the structure changes, each half on its own.
+        pending, changed = [dups], False
+        while pending:
+            batch = pending.pop()
+            lines = text.split("\n")
+            norms = norms_of.get(text) or [_norm_line(line) for line in lines]
+            norms_of = {text: norms}
+            for target in batch:
+                new = _retouch(lines, norms, _key(target), rng, common)
+                norms = [n if a == b else _norm_line(b) for n, a, b in zip(norms, lines, new)]
+                lines = new
+            candidate = "\n".join(lines)
+            if candidate == text:
+                continue
+            got = parse(candidate, meta)
+            if structure(got) == want:
+                text, report, changed = candidate, got, True
+            elif len(batch) > 2:  # (a pair that fails together waits for the next round)
+                pending += [batch[: len(batch) // 2], batch[len(batch) // 2:]]
+        if not changed:
+            break
+    seen.update(_para_key(p) for p in report.paragraphs)
+    return text, report
+
+
+def build_library(n: int, folder: Path) -> dict:
+    """Write the Nx library into ``folder`` (created; must not exist). Returns stats."""
+    from ingest.manifest import MANIFEST_COLUMNS, load_manifest, meta_for
+    from ingest.parser import parse
+
+    folder.mkdir(parents=True)
+    manifest = load_manifest(CORPUS)
+    sources = sorted(p for p in CORPUS.glob("*.txt") if p.name in manifest)
+    for p in sources:
+        shutil.copyfile(p, folder / p.name)
+    shutil.copyfile(CORPUS / "manifest.csv", folder / "manifest.csv")
+    real = {}
+    for p in sources:
+        text = p.read_text(encoding="utf-8")
+        meta = meta_for(p, text, manifest)
+        real[p.name] = (text, meta, parse(text, meta), _headings(text, meta))
+    rows, warnings = [], []
+    seen = source_keys([(v[0], v[3]) for v in real.values()])  # first pass: units of lines
+    seen_paragraphs = {_para_key(q) for v in real.values() for q in v[2].paragraphs}  # second: parsed
+    for copy in make_copies(n):
+        for p in sources:
+            text, meta, report, headings = real[p.name]
+            base, varied = transform_text(text, copy, p.stem, headings, seen)
+            row = transform_row(manifest[p.name], copy)
+            rest = re.sub(r"^[a-z]+-(19|20)\d\d-", "", p.name)
+            name = f"{_slug(_place_of(row['authority']))}-{row['year']}-{rest}"
+            new_meta = meta_for(folder / name, varied, {name: {"file": name, **row}})
+            new_text, got = make_distinct(varied, new_meta, seen_paragraphs, f"{copy.index}:{p.stem}")
+            (folder / name).write_text(new_text, encoding="utf-8")
+            rows.append({"file": name, **row})
+            # Wording can move a page-break join in hard-wrapped text (a paragraph more or
+            # less); the judgements and recommendations must all be there.
+            shape = lambda r: (len(r.paragraphs), len(r.judgements), len(r.recommendations))  # noqa: E731
+            if shape(got)[1:] != shape(report)[1:] or abs(shape(got)[0] - shape(report)[0]) > 2:
+                warnings.append(f"{name}: paragraphs/judgements/recommendations {shape(got)}, "
+                                f"source {shape(report)}")
+    if rows:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(MANIFEST_COLUMNS), lineterminator="\n")
+        writer.writerows(rows)
+        with (folder / "manifest.csv").open("a", encoding="utf-8") as fh:
+            fh.write(buf.getvalue())
+    return {"reports": len(sources) * n, "warnings": warnings}
+
+
+def _place_of(authority: str) -> str:
+    from ingest.model import _place
+
+    return _place(authority)
+
+
+def paragraph_uniqueness(folder: Path) -> dict:
+    """How distinct the library's paragraphs are: searchable paragraphs, and the targets
+    of ``make_distinct`` (prose, list items, non-judgement rows of 40+ characters),
+    with the share of each whose text occurs once; the commonest repeats."""
+    from ingest.manifest import load_manifest, meta_for
+    from ingest.parser import parse
+    from rag.retriever import _searchable
+
+    manifest = load_manifest(folder)
+    every: Counter[str] = Counter()
+    targets: Counter[str] = Counter()
+    for p in sorted(folder.glob("*.txt")):
+        t = p.read_text(encoding="utf-8")
+        report = parse(t, meta_for(p, t, manifest))
+        every.update(_para_key(q) for q in report.paragraphs if _searchable(q))
+        targets.update(_para_key(q) for q in _targets(report))
+    long = Counter({k: n for k, n in targets.items() if len(k) >= 60})
+    share = lambda c: sum(1 for n in c.values() if n == 1) / max(1, sum(c.values()))  # noqa: E731
+    return {"searchable": sum(every.values()), "searchable_unique": round(share(every), 4),
+            "targets": sum(targets.values()), "targets_unique": round(share(targets), 4),
+            "prose60": sum(long.values()), "prose60_unique": round(share(long), 4),
+            "commonest": every.most_common(5)}
+
+
+# --- measuring: each step in a child process of its own -----------------------------------
+
+def _settings(data: Path, library: Path):
+    """The environment's model and chunk settings, always a fresh embedded index in ``data``."""
+    from ingest.settings import Settings
+
+    return dataclasses.replace(Settings.from_env(data_dir=data, corpus_dir=library), chroma_host=None)
+
+
+def _quiet():
+    from rich.console import Console
+
+    return Console(file=io.StringIO())
+
+
+def _real_doc_ids() -> set[str]:
+    from ingest.manifest import doc_id_for, load_manifest
+
+    return {doc_id_for(Path(name)) for name in load_manifest(CORPUS)}
+
+
+def child_ingest(library: Path, data: Path) -> dict:
+    from ingest.pipeline import Ingestor
+
+    ingestor = Ingestor(_settings(data, library))
+    t = time.perf_counter()
+    ingestor.warm_up()
+    load = time.perf_counter() - t
+    t = time.perf_counter()
+    results = ingestor.ingest([library])
+    total = time.perf_counter() - t
+    failed = [f"{r.path.name}: {r.error}" for r in results if r.failed]
+    step = lambda rs, *names: sum(r.timings.get(n, 0.0) for r in rs for n in names)  # noqa: E731
+    q = max(1, len(results) // 4)  # does storing slow down as the collection grows?
+    per_k = lambda rs: 1000 * step(rs, "store") / max(1, sum(r.chunks for r in rs))  # noqa: E731
+    return {
+        "reports": sum(1 for r in results if not r.failed), "failed": failed,
+        "paragraphs": sum(r.paragraphs for r in results), "chunks": sum(r.chunks for r in results),
+        "seconds": total, "model_load_s": load,
+        "read_parse_s": step(results, "read", "parse", "chunk"), "embed_s": step(results, "embed"),
+        "store_s": step(results, "store"),
+        "store_s_per_1000_chunks_first_quarter": per_k(results[:q]),
+        "store_s_per_1000_chunks_last_quarter": per_k(results[-q:]),
+    }
+
+
+class _Timers:
+    """Cumulative seconds and calls of named functions, by wrapping them in place."""
+
+    def __init__(self):
+        self.seconds: Counter[str] = Counter()
+        self.calls: Counter[str] = Counter()
+
+    def wrap(self, owner, attr: str, label: str) -> None:
+        original = getattr(owner, attr)
+
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - t
+                self.calls[label] += 1
+
+        setattr(owner, attr, timed)
+
+
+def child_query(library: Path, data: Path) -> dict:
+    from evals.gold import DEFAULT_SET, contains_evidence, gold_keys
+    from evals.metrics import is_relevant, percentile
+    from evals.runner import AssistantSystem, ask_all, read_set
+    from ingest.embedder import load_embedder
+    from rag.keyword import KeywordIndex
+    from rag.model import Filters
+    from rag.retriever import _searchable, keyword_text
+
+    settings = _settings(data, library)
+    items = read_set(DEFAULT_SET)
+    t = time.perf_counter()
+    embedder = load_embedder(settings)
+    model_load = time.perf_counter() - t
+    system = AssistantSystem(settings, embedder=embedder)
+    t = time.perf_counter()
+    system.chain.warm_up()  # records + keyword index: what every process that answers pays
+    warm_up = time.perf_counter() - t
+    retriever = system.chain.retriever
+    t = time.perf_counter()
+    system.warm_up()  # the evaluation's: first Chroma query (HNSW load) and the paragraph lookup
+    first_search = time.perf_counter() - t
+    # The warm-up's parts, timed again on their own.
+    t = time.perf_counter()
+    reports = retriever.index.reports()
+    records_load = time.perf_counter() - t
+    t = time.perf_counter()
+    KeywordIndex().build(((r.doc_id, p.locator), keyword_text(p)) for r in reports for p in r.paragraphs
+                         if _searchable(p))
+    bm25_build = time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(5):
+        retriever.index.hashes()
+    hashes_ms = (time.perf_counter() - t) / 5 * 1000
+    system.chain.ask(items[0].question)  # one whole question, untimed: the process is warm after it
+    system.warm_up = lambda: None  # ask_all would warm up again; done already
+
+    timers = _Timers()
+    import ingest.store
+    import rag.chain
+    import rag.extractive
+    import rag.keyword
+    import rag.question
+    import rag.retriever
+    import rag.sentence_rank
+    import rag.structured
+
+    for owner, attr, label in (
+            (system.chain, "ask", "chain.ask"),
+            (ingest.store.Index, "hashes", "Index.hashes (refresh)"),
+            (rag.question, "read", "question.read"),
+            (rag.structured, "answer", "structured.answer"),
+            (rag.retriever.HybridRetriever, "search", "retriever.search"),
+            (embedder, "embed_query", "embed question"),
+            (rag.retriever.HybridRetriever, "_dense", "dense (Chroma query + checks)"),
+            (ingest.store.Index, "query", "Chroma query"),
+            (rag.retriever.HybridRetriever, "_keyword", "keyword (allowed set + BM25)"),
+            (rag.keyword.KeywordIndex, "search", "BM25 search"),
+            (rag.sentence_rank.SentenceRanker, "rank", "sentence ranker"),
+            (rag.extractive.ExtractiveAnswerer, "answer", "extractive answerer"),
+            (rag.chain, "guard", "guard")):
+        timers.wrap(owner, attr, label)
+    # the per-question latencies: chain.ask, timed by its wrapper
+    latencies: list[float] = []
+    ask = system.chain.ask
+
+    def timed_ask(*args, **kwargs):
+        before = timers.seconds["chain.ask"]
+        try:
+            return ask(*args, **kwargs)
+        finally:
+            latencies.append((timers.seconds["chain.ask"] - before) * 1000)
+
+    system.chain.ask = timed_ask
+    run = ask_all(system, items, _quiet())
+    summary = run.summary.as_dict()
+    n = len(items)
+    per_question = {label: 1000 * secs / n for label, secs in timers.seconds.items()}
+    calls = {label: c / n for label, c in timers.calls.items()}
+
+    # Against the gold report only: a paragraph of a synthetic copy that happens to hold
+    # the evidence words is not a hit, and a citation of a copy is never relevant.
+    real = _real_doc_ids()
+    strict_hits, answerable, cited, relevant, cited_copies = 0, 0, 0, 0, 0
+    for k, r in zip(run.items, run.results):
+        docs = {d for d, _ in gold_keys(k)} | {k.doc_id}
+        if k.answerable:
+            answerable += 1
+            strict_hits += any(i.doc_id in docs and i.contains(k.evidence) for i in r.ranked[:5])
+        for c in r.cited:
+            cited += 1
+            relevant += c.doc_id in docs and is_relevant(k, c)
+            cited_copies += c.doc_id not in real
+    # Stress: the retriever alone with no filters, so the copies compete with the gold report.
+    hits5, top5_copies, top5_all, search_ms = 0, 0, 0, []
+    for k in items:
+        if not k.answerable:
+            continue
+        t = time.perf_counter()
+        found = retriever.search(k.question, Filters(), k=5).hits
+        search_ms.append((time.perf_counter() - t) * 1000)
+        docs = {d for d, _ in gold_keys(k)} | {k.doc_id}
+        hits5 += any(h.meta.doc_id in docs and contains_evidence(h.paragraph, k.evidence) for h in found)
+        top5_copies += sum(h.meta.doc_id not in real for h in found)
+        top5_all += len(found)
+    return {
+        "questions": n, "model_load_s": model_load, "warm_up_s": warm_up, "first_search_s": first_search,
+        "records_load_s": records_load, "bm25_build_s": bm25_build, "hashes_ms_per_call": hashes_ms,
+        "latency_p50_ms": percentile(latencies, 50), "latency_p95_ms": percentile(latencies, 95),
+        "latency_mean_ms": statistics.fmean(latencies),
+        "chain_latency_p50_ms": summary["latency_p50_ms"], "chain_latency_p95_ms": summary["latency_p95_ms"],
+        "evidence_recall_at_5": summary["evidence_recall_at_5"],
+        "answer_correctness": summary["answer_correctness"],
+        "citation_precision": summary["citation_precision"],
+        "summary": summary,
+        "strict_recall_at_5": strict_hits / max(1, answerable),
+        "strict_citation_precision": relevant / max(1, cited), "citations": cited,
+        "citations_of_copies": cited_copies,
+        "wrong": [k.id for k, s in zip(run.items, run.scores) if not s.correct],
+        "unfiltered_recall_at_5": hits5 / max(1, answerable),
+        "unfiltered_top5_copies_share": top5_copies / max(1, top5_all),
+        "unfiltered_search_p50_ms": percentile(search_ms, 50),
+        "ms_per_question": per_question, "calls_per_question": calls,
+    }
+
+
+def child_baseline(library: Path, data: Path) -> dict:
+    from evals.baseline import NaiveBaseline
+    from evals.gold import DEFAULT_SET
+    from evals.runner import ask_all, read_set
+    from ingest.embedder import load_embedder
+
+    settings = _settings(data, library)
+    items = read_set(DEFAULT_SET)
+    t = time.perf_counter()
+    embedder = load_embedder(settings)
+    load = time.perf_counter() - t
+    embed_s = [0.0]
+    embed = embedder.embed
+
+    def timed_embed(texts):
+        t0 = time.perf_counter()
+        try:
+            return embed(texts)
+        finally:
+            embed_s[0] += time.perf_counter() - t0
+
+    embedder.embed = timed_embed
+    baseline = NaiveBaseline(settings, embedder=embedder, corpus_dir=library)
+    t = time.perf_counter()
+    baseline.warm_up()  # read + parse (for doc ids) + split + embed + add: its whole ingest
+    total = time.perf_counter() - t
+    embedder.embed = embed
+    summary = ask_all(baseline, items, _quiet()).summary.as_dict()
+    return {"chunks": len(baseline.chunks), "characters": sum(len(c) for _, _, c in baseline.chunks),
+            "seconds": total, "embed_s": embed_s[0], "model_load_s": load,
+            "evidence_recall_at_5": summary["evidence_recall_at_5"],
+            "answer_correctness": summary["answer_correctness"],
+            "citation_precision": summary["citation_precision"],
+            "latency_p50_ms": summary["latency_p50_ms"]}
+
+
+CHILDREN = {"ingest": child_ingest, "query": child_query, "baseline": child_baseline}
+
+
+def run_child(task: str, library: Path, data: Path, out: Path) -> tuple[dict, float, float, tuple]:
+    """Run one step in a child process; (its result with its CPU seconds added, its peak
+    RSS in MB, wall seconds, 1-minute load averages before and after)."""
+    before = os.getloadavg()[0]
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", task, str(library),
+                             str(data), str(out)])
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"error: the {task} step failed (exit {proc.returncode}); see its output above")
+    result = {**json.loads(out.read_text()), "cpu_s": usage.ru_utime + usage.ru_stime}
+    return result, usage.ru_maxrss / 1024, wall, (before, os.getloadavg()[0])
+
+
+def du_mb(folder: Path) -> float:
+    """Disk usage like ``du -s`` (allocated blocks), in MB."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(root, f)).st_blocks * 512
+            except OSError:
+                pass
+    return total / 1e6
+
+
+# --- the run and the report ----------------------------------------------------------------
+
+def machine() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def v(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal:")), 0) if Path("/proc/meminfo").exists() else 0
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    dirty = bool(subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True,
+                                text=True).stdout.strip())
+    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem / 1024 / 1024, 1),
+            "python": platform.python_version(), "torch": v("torch"), "chromadb": v("chromadb"),
+            "sentence_transformers": v("sentence-transformers"), "platform": platform.platform(),
+            "commit": commit + (" + uncommitted changes" if dirty else "")}
+
+
+def _f(x, fmt="{:.2f}") -> str:
+    return "-" if x is None else fmt.format(x)
+
+
+def tables(rows: list[dict]) -> str:
+    head = ("| scale | reports | paragraphs | chunks | ingest s | paragraphs/s | baseline chunks | baseline s "
+            "| baseline chunks/s | baseline paragraphs/s | index MB | peak RSS MB ingest / query / baseline "
+            "| warm-up s | query p50 / p95 ms | recall@5 | correctness | citation precision |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    out = [head.rstrip("\n")]
+    for r in rows:
+        i, q, b = r["ingest"], r["query"], r["baseline"]
+        out.append(
+            f"| {r['scale']}x | {i['reports']} | {i['paragraphs']} | {i['chunks']} | {i['seconds']:.1f} "
+            f"| {i['paragraphs'] / i['seconds']:.1f} | {b['chunks']} | {b['seconds']:.1f} "
+            f"| {b['chunks'] / b['seconds']:.1f} | {i['paragraphs'] / b['seconds']:.1f} | {r['index_mb']:.0f} "
+            f"| {r['rss_mb']['ingest']:.0f} / {r['rss_mb']['query']:.0f} / {r['rss_mb']['baseline']:.0f} "
+            f"| {q['warm_up_s']:.2f} | {q['latency_p50_ms']:.0f} / {q['latency_p95_ms']:.0f} "
+            f"| {_f(q['evidence_recall_at_5'])} | {_f(q['answer_correctness'])} | {_f(q['citation_precision'])} |")
+    labels = ["chain.ask", "Index.hashes (refresh)", "question.read", "embed question", "Chroma query",
+              "dense (Chroma query + checks)", "keyword (allowed set + BM25)", "BM25 search", "sentence ranker",
+              "structured.answer", "extractive answerer", "guard"]
+    out += ["", "Where a question's time goes (mean ms per question, each row inclusive of the rows it calls):", "",
+            "| part | " + " | ".join(f"{r['scale']}x" for r in rows) + " |",
+            "|---|" + "---:|" * len(rows)]
+    for label in labels:
+        out.append(f"| {label} | " + " | ".join(_f(r["query"]["ms_per_question"].get(label), "{:.1f}")
+                                                 for r in rows) + " |")
+    out += ["", "| other measures | " + " | ".join(f"{r['scale']}x" for r in rows) + " |",
+            "|---|" + "---:|" * len(rows)]
+    other = (
+        ("warm-up: read every record (s)", lambda r: _f(r["query"]["records_load_s"])),
+        ("warm-up: build BM25 over every paragraph (s)", lambda r: _f(r["query"]["bm25_build_s"])),
+        ("first Chroma query after start (s)", lambda r: _f(r["query"]["first_search_s"])),
+        ("Index.hashes(), once per question (ms)", lambda r: _f(r["query"]["hashes_ms_per_call"], "{:.1f}")),
+        ("model load, ingest process (s)", lambda r: _f(r["ingest"]["model_load_s"])),
+        ("ingest: read+parse+chunk / embed / store (s)",
+         lambda r: f"{r['ingest']['read_parse_s']:.1f} / {r['ingest']['embed_s']:.1f} / {r['ingest']['store_s']:.1f}"),
+        ("store s per 1000 chunks, first / last quarter of files",
+         lambda r: f"{r['ingest']['store_s_per_1000_chunks_first_quarter']:.2f} / "
+                   f"{r['ingest']['store_s_per_1000_chunks_last_quarter']:.2f}"),
+        ("baseline embed s (of its total)", lambda r: _f(r["baseline"]["embed_s"], "{:.1f}")),
+        ("CPU s (user+sys) of the ingest / query / baseline process",
+         lambda r: f"{r['ingest']['cpu_s']:.0f} / {r['query']['cpu_s']:.0f} / {r['baseline']['cpu_s']:.0f}"),
+        ("recall@5 / citation precision, gold report only",
+         lambda r: f"{r['query']['strict_recall_at_5']:.2f} / {r['query']['strict_citation_precision']:.2f}"),
+        ("citations of synthetic reports", lambda r: f"{r['query']['citations_of_copies']} of {r['query']['citations']}"),
+        ("retriever alone, no filters: recall@5 (gold report)", lambda r: _f(r["query"]["unfiltered_recall_at_5"])),
+        ("retriever alone, no filters: share of top 5 from copies",
+         lambda r: _f(r["query"]["unfiltered_top5_copies_share"])),
+        ("retriever alone, no filters: search p50 (ms)",
+         lambda r: _f(r["query"]["unfiltered_search_p50_ms"], "{:.0f}")),
+        ("baseline recall@5 / correctness",
+         lambda r: f"{_f(r['baseline']['evidence_recall_at_5'])} / {_f(r['baseline']['answer_correctness'])}"),
+        ("library: prose paragraphs of 60+ characters occurring once",
+         lambda r: _f(r["library"].get("prose60_unique"))),
+        ("load average (1 min) before / after the steps", lambda r: " ".join(
+            f"{a:.1f}/{b:.1f}" for a, b in r["load"])),
+    )
+    for label, value in other:
+        out.append(f"| {label} | " + " | ".join(value(r) for r in rows) + " |")
+    return "\n".join(out)
+
+
+RESULTS_INTRO = """
+`python bench/scale.py --scale 1 10 [100] [--out DIR] [--keep]` builds synthetic libraries of 1x, 10x
+and 100x the corpus (1x is `corpus/` itself; Nx adds N-1 copies of the five reports under made-up
+councils, years moved, figures and wording varied: the method is in the script's docstring), and
+for each scale, in a fresh data dir and in child processes of its own: ingests it (the product's
+`Ingestor`, real model), measures the index on disk and each process's peak RSS, asks the
+known-answer set through `evals.runner.AssistantSystem` (warm latency of `chain.ask`, recall@5,
+correctness, citation precision, and where each question's time goes), and times the naive
+baseline's ingest (`evals/baseline.py`: 1000/200 character chunks, same model, Chroma add) on the
+same library. *baseline paragraphs/s* is the library's paragraph count over the baseline's
+seconds: the same text per second, comparable with ours. 100x (500 reports, ~105k paragraphs,
+~25+ minutes of ingest on 2 CPUs) is a separate command, `python bench/scale.py --scale 100`,
+that CI does not run.
+"""
+
+
+def append_results(rows: list[dict], info: dict, command: str, note: str) -> str:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    block = []
+    if HEADING not in text:
+        block += ["", HEADING, RESULTS_INTRO.rstrip()]
+    loads = [x for r in rows for pair in r["load"] for x in pair]
+    busy = max(loads) > info["cpus"]
+    block += ["", f"### {info['date']}", "",
+              f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']}, "
+              f"torch {info['torch']}, chromadb {info['chromadb']}, sentence-transformers "
+              f"{info['sentence_transformers']}; commit {info['commit']}.", "",
+              f"Command: `{command}`", ""]
+    if busy or note:
+        block += [" ".join(filter(None, [
+            f"**Provisional.** {note}".strip() if note else "**Provisional.**",
+            f"The 1-minute load average reached {max(loads):.1f} on {info['cpus']} CPUs during the run, so other "
+            "jobs shared the machine and the times are upper bounds." if busy else ""])), ""]
+    block += [tables(rows), ""]
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(block))
+    return "\n".join(block)
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, nargs="+", default=[1, 10], help="library sizes, times the corpus")
+    ap.add_argument("--out", type=Path, help="working folder (default: a temporary one)")
+    ap.add_argument("--keep", action="store_true", help="keep the libraries and data dirs")
+    ap.add_argument("--no-append", action="store_true", help="print the tables; leave bench/results.md alone")
+    ap.add_argument("--note", default="", help="a sentence added to the results (e.g. why they are provisional)")
+    ap.add_argument("--child", nargs=4, metavar=("TASK", "LIBRARY", "DATA", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        task, library, data, out = args.child
+        Path(out).write_text(json.dumps(CHILDREN[task](Path(library), Path(data)), indent=1, default=str))
+        return 0
+    if any(n < 1 for n in args.scale):
+        ap.error("--scale: sizes are 1 or more")
+    command = "python bench/scale.py " + " ".join(argv)
+    info = {**machine(), "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
+    work = args.out or Path(tempfile.mkdtemp(prefix="rag-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for n in args.scale:
+            library, data = work / f"library-{n}x", work / f"data-{n}x"
+            for folder in (library, data):
+                if folder.exists():
+                    shutil.rmtree(folder)
+            t = time.perf_counter()
+            built = build_library(n, library)
+            for w in built["warnings"]:
+                print(f"warning: {w}", file=sys.stderr)
+            stats = paragraph_uniqueness(library) if n > 1 else {}
+            print(f"{n}x: library of {built['reports']} reports built in {time.perf_counter() - t:.0f} s "
+                  f"{json.dumps({k: v for k, v in stats.items() if k != 'commonest'})}", file=sys.stderr)
+            row = {"scale": n, "library": stats, "load": [], "rss_mb": {}, "wall_s": {}}
+            for task in ("ingest", "query", "baseline"):
+                print(f"{n}x: {task} ...", file=sys.stderr, flush=True)
+                result, rss, wall, load = run_child(task, library, data if task != "baseline" else work / "unused",
+                                                    work / f"{task}-{n}x.json")
+                row[task], row["rss_mb"][task], row["wall_s"][task] = result, rss, wall
+                row["load"].append(load)
+                if task == "ingest":
+                    row["index_mb"] = du_mb(data)
+                    if result["failed"]:
+                        print("\n".join(f"error: {f}" for f in result["failed"]), file=sys.stderr)
+                print(f"{n}x: {task} done in {wall:.0f} s, peak RSS {rss:.0f} MB", file=sys.stderr, flush=True)
+            rows.append(row)
+            if not args.keep:
+                shutil.rmtree(library, ignore_errors=True)
+                shutil.rmtree(data, ignore_errors=True)
+    finally:
+        if args.out is None and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.out is not None or args.keep:
+        (work / "scale-results.json").write_text(json.dumps({"machine": info, "command": command, "rows": rows},
+                                                            indent=1, default=str))
+        print(f"results: {work / 'scale-results.json'}", file=sys.stderr)
+    if args.no_append:
+        print(tables(rows))
+    else:
+        print(append_results(rows, info, command, args.note))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

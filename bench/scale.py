@@ -1,6 +1,6 @@
 """Scale benchmark: the product on libraries of 1x, 10x and 100x the corpus.
 
-    python bench/scale.py --scale 1 10 [100] [--out DIR] [--keep] [--no-append]
+    python bench/scale.py --scale 1 10 [100] [--out DIR] [--keep] [--no-append] [--note TEXT]
 
 For each scale, in a fresh data dir and in child processes of its own (so one scale's
 memory never counts against another's, and each peak RSS is the child's own, read
@@ -41,39 +41,52 @@ How the synthetic libraries are made (``build_library``)
 1x is the corpus itself: the five files byte for byte and ``corpus/manifest.csv``
 as it is, so its evaluation is the product's. Nx adds N-1 *copies* of the corpus.
 Copy i is a mirror world of three made-up councils: Dorset, Poole and Darlington
-each become a generated English-sounding place (e.g. 'North Ashcombe', 'Bramleigh'
-: a first part and an ending from the lists below, sometimes with North/South/East/
-West; never a place ``rag.authorities`` knows, so no question can name one), unique
-across the library, so Dorset's three reports stay one council in every copy. In
-each report of the copy, deterministically (seeded by copy, file and position):
+each become a generated English-sounding place ('Ashcombe', 'Redhurst', 'East
+Millleigh': a first part and an ending from the lists below, Darlington's stand-in
+sometimes with North/South/East/West), unique across the library and never a place
+``rag.authorities`` knows, so no question in the set can name one; Dorset's three
+reports stay one council in each copy. In each report of the copy, deterministically
+(seeded by copy, file and position):
 
 - places: every council, town and area name of the real reports (Dorset, Poole,
   Darlington, Bournemouth, Christchurch, Weymouth, Portland, Dorchester, Durham...)
-  becomes the copy's own (the towns from the same generator, the rivers of the
-  Tees, Esk and Wear trust from a list of rivers), lower case too (e-mail and web
-  addresses), and the councils' acronyms follow (DSCB, DCC, DBC, BCP);
+  becomes the copy's own (towns from the same generator, the rivers of the Tees, Esk
+  and Wear trust from a list of rivers), in upper case and inside e-mail and web
+  addresses too, and the councils' acronyms follow (DSCB, DCC, DBC, BCP);
 - people: the named inspectors, officers and councillors get generated names;
 - years: every year moves by the copy's offset (-3..+4, never 0; years of Acts
-  stay), '2019/20' and '28/08/20' included, so dates, periods and the manifest agree;
+  stay), '2019/20', '2019/2020' and '28/08/20' included, so dates, periods, file
+  name and manifest agree;
 - figures: every count, percentage and amount in the prose is scaled by 0.7-1.35
-  (small numbers move by 1 or 2; percentages stay at most 100); numbering at the
-  start of a line, days of a month, grades, Key Stages, sections, regulations and
-  table cells are left alone, so the parser rebuilds the same structure;
-- wording: in prose lines (not headings, grade lines or tables) common report
-  phrases are swapped for equivalents per occurrence ('senior managers' /
-  'senior leaders', 'a range of' / 'a variety of', 'However,' / 'Nevertheless,',
-  'robust' / 'rigorous' ...).
+  (numbers under 10 move by 1 or 2; percentages stay at most 100); numbering at the
+  start of a line, days of a month, grades, Key Stages, sections, regulations,
+  phone numbers and table cells are left alone;
+- wording, first pass (``transform_text``): in prose (not headings, grade lines,
+  contents lines or judgement rows) report phrases are swapped for equivalents per
+  occurrence ('senior managers'/'senior leaders', 'a range of'/'a variety of',
+  'However,'/'Nevertheless,', 'robust'/'rigorous' ...); a paragraph the library
+  already has gets other swaps, then an opener before one of its sentences
+  ('Notably, ', 'In practice, ', 'It is clear that '...; never before a sentence that
+  states a grade) or, for list items, table cells and recommendations, a closing
+  phrase (' as a priority', ' within agreed timescales'...). A varied line must keep
+  what the parser reads off a line besides its words (length against its thresholds,
+  sentence end, first-letter case), or it keeps its old wording;
+- wording, second pass (``make_distinct``), with the parser as judge: each parsed
+  prose paragraph, list item or non-judgement table row of 40+ characters whose text
+  the library already has is retouched the same way, in rounds, keeping only changes
+  under which the report parses into the same paragraph kinds, judgements and
+  recommendations.
 
 The copy is written as ``<place>-<year>-<rest of the file name>.txt`` with a
 manifest.csv row (authority, year, publisher, report_type, title, period) made from
-the real row by the same substitutions. Each copy is checked to parse into the same
-number of paragraphs, judgements and recommendations as its source (a warning
-otherwise), and the share of searchable paragraphs whose text occurs once in the
-library is printed: the repeats that remain are headings, grade lines and one-line
-judgement sentences ('The capacity for improvement is good.'), which real Ofsted
-reports also share word for word. Copies are harder distractors than another
-council's real report would be: apart from names, figures and wording they say what
-the real report says.
+the real row by the same substitutions. Each copy is checked to parse into as many
+judgements and recommendations as its source, and the same paragraphs give or take
+two (a warning otherwise). At 10x, 95% of the prose paragraphs, list items and table
+rows of 60+ characters occur once in the library (78% of all searchable paragraphs):
+the repeats are headings, grade lines, judgement rows ('Equality and diversity |
+Good'), lead-ins and short labels, which real Ofsted reports also share word for
+word. Copies are harder distractors than another council's real report would be:
+apart from names, figures and wording they say what the real report says.
 """
 from __future__ import annotations
 
@@ -87,6 +100,7 @@ import os
 import platform
 import random
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -470,9 +484,9 @@ def _continues(line: str, before: str, headings: set[str]) -> bool:
     return not before.rstrip().endswith((".", "!", "?", ":")) or _prose_line(line, headings)
 
 
-def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: set[str]) -> tuple[str, str]:
-    """One copy of a report's text (see the module doc for what changes): the text with
-    names, years and figures changed, and that text with its wording varied too.
+def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: set[str]) -> str:
+    """One copy of a report's text: names, years and figures changed, then its wording
+    varied (the first pass at distinct paragraphs; ``make_distinct`` is the second).
     ``seen``: the keys of the library's paragraphs so far (the real reports' included);
     updated."""
     from ingest.parser import detect_layout
@@ -486,7 +500,6 @@ def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: s
     lines = text.split("\n")
     for n, line in enumerate(lines):
         lines[n] = _numbers(line, copy, random.Random(f"{copy.index}:{stem}:{n}"), in_table="\t" in line)
-    base = lines[:]
     for start, end, cell in _units(lines, headings):
         rng = random.Random(f"{copy.index}:{stem}:unit{start}")
         if cell is not None:
@@ -498,7 +511,7 @@ def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: s
             starts = not before or before.endswith((".", "!", "?", ":", ";"))
             item = bool(re.match(r"^\s*[-\u2022*]\s+|^\s|^\(\w{1,6}\)\s", lines[start]))
             lines[start:end] = _distinct(lines[start:end], rng, seen, starts=starts, item=item, shape=shape)
-    return "\n".join(base), "\n".join(lines)
+    return "\n".join(lines)
 
 
 def line_shape(wrap: int):
@@ -706,7 +719,7 @@ def build_library(n: int, folder: Path) -> dict:
     for copy in make_copies(n):
         for p in sources:
             text, meta, report, headings = real[p.name]
-            base, varied = transform_text(text, copy, p.stem, headings, seen)
+            varied = transform_text(text, copy, p.stem, headings, seen)
             row = transform_row(manifest[p.name], copy)
             rest = re.sub(r"^[a-z]+-(19|20)\d\d-", "", p.name)
             name = f"{_slug(_place_of(row['authority']))}-{row['year']}-{rest}"
@@ -794,7 +807,10 @@ def child_ingest(library: Path, data: Path) -> dict:
     step = lambda rs, *names: sum(r.timings.get(n, 0.0) for r in rs for n in names)  # noqa: E731
     q = max(1, len(results) // 4)  # does storing slow down as the collection grows?
     per_k = lambda rs: 1000 * step(rs, "store") / max(1, sum(r.chunks for r in rs))  # noqa: E731
+    import torch
+
     return {
+        "torch_threads": torch.get_num_threads(),
         "reports": sum(1 for r in results if not r.failed), "failed": failed,
         "paragraphs": sum(r.paragraphs for r in results), "chunks": sum(r.chunks for r in results),
         "seconds": total, "model_load_s": load,
@@ -1118,8 +1134,9 @@ known-answer set through `evals.runner.AssistantSystem` (warm latency of `chain.
 correctness, citation precision, and where each question's time goes), and times the naive
 baseline's ingest (`evals/baseline.py`: 1000/200 character chunks, same model, Chroma add) on the
 same library. *baseline paragraphs/s* is the library's paragraph count over the baseline's
-seconds: the same text per second, comparable with ours. 100x (500 reports, ~105k paragraphs,
-~25+ minutes of ingest on 2 CPUs) is a separate command, `python bench/scale.py --scale 100`,
+seconds: the same text per second, comparable with ours. 100x (500 reports, ~105k paragraphs:
+about 25 minutes of ingest on an idle 2-CPU machine, over an hour on a busy one, plus a
+several-minute library build) is a separate command, `python bench/scale.py --scale 100`,
 that CI does not run.
 """
 
@@ -1133,7 +1150,8 @@ def append_results(rows: list[dict], info: dict, command: str, note: str) -> str
     busy = max(loads) > info["cpus"]
     block += ["", f"### {info['date']}", "",
               f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']}, "
-              f"torch {info['torch']}, chromadb {info['chromadb']}, sentence-transformers "
+              f"torch {info['torch']} ({rows[0]['ingest'].get('torch_threads', '?')} threads), "
+              f"chromadb {info['chromadb']}, sentence-transformers "
               f"{info['sentence_transformers']}; commit {info['commit']}.", "",
               f"Command: `{command}`", ""]
     if busy or note:
@@ -1163,7 +1181,7 @@ def main(argv: list[str]) -> int:
         return 0
     if any(n < 1 for n in args.scale):
         ap.error("--scale: sizes are 1 or more")
-    command = "python bench/scale.py " + " ".join(argv)
+    command = "python bench/scale.py " + shlex.join(argv)
     info = {**machine(), "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
     work = args.out or Path(tempfile.mkdtemp(prefix="rag-scale-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -124,12 +124,14 @@ class AnswerChain:
         own, and each side's best paragraphs are kept, so one side's wording cannot crowd
         out the other's."""
         k = self.settings.top_k
-        joint = self.retriever.search(question, filters, k)
         sides = ([replace(filters, places=(), authority=p) for p in filters.places]
                  or [replace(filters, years=(), year=y) for y in filters.years])
         if len(sides) < 2:
+            joint = self.retriever.search(question, filters, k)
             return list(joint.hits), joint.best_dense
-        found = [self.retriever.search(question, side, k) for side in sides]
+        (vector,) = self._embedder.embed_query([question])  # once for the three searches
+        joint = self.retriever.search(question, filters, k, vector=vector)
+        found = [self.retriever.search(question, side, k, vector=vector) for side in sides]
         pool = {h.key: h for r in [joint, *found] for h in r.hits}
         order = list(dict.fromkeys([h.key for h in joint.hits] + [h.key for r in found for h in r.hits]))
         keys = keep_each_top(order, [[h.key for h in r.hits[:1]] for r in found], k)[:k]

@@ -111,6 +111,7 @@ class _Snapshot:
     paragraphs: dict[Key, Paragraph]  # every searchable paragraph
     position: dict[Key, int]  # reading order across reports: breaks score ties
     keyword: KeywordIndex
+    infos: dict[str, dict]  # doc_id -> the index's book-keeping (chunks, indexed_at)
 
 
 class HybridRetriever:
@@ -120,7 +121,7 @@ class HybridRetriever:
         self.settings = settings
         self.index = index if index is not None else Index(settings)  # checks the collection name; no I/O
         self._embedder = embedder
-        self._sentences = SentenceRanker(embedder) if embedder is not None else None
+        self._sentences: SentenceRanker | None = None
         self._snapshot: _Snapshot | None = None
 
     # -- loading -------------------------------------------------------------------
@@ -130,9 +131,10 @@ class HybridRetriever:
         Idempotent. Raises NotFoundError if nothing has been ingested."""
         if self._embedder is None:
             self._embedder = load_embedder(self.settings)
-            self._sentences = SentenceRanker(self._embedder)
         else:
             self._embedder.warm_up()
+        if self._sentences is None:
+            self._sentences = SentenceRanker(self._embedder)
         if self._snapshot is None:
             self._snapshot = self._load()
 
@@ -160,7 +162,7 @@ class HybridRetriever:
                     position[key] = len(position)
         keyword = KeywordIndex().build((key, keyword_text(p)) for key, p in paragraphs.items())
         hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
-        return _Snapshot(reports, hashes, paragraphs, position, keyword)
+        return _Snapshot(reports, hashes, paragraphs, position, keyword, self.index.record_infos())
 
     def _ready(self) -> _Snapshot:
         if self._snapshot is None or self._embedder is None:
@@ -173,6 +175,11 @@ class HybridRetriever:
     def reports(self) -> dict[str, Report]:
         """doc_id -> Report for every report loaded (a copy: safe to change)."""
         return dict(self._ready().reports)
+
+    @property
+    def infos(self) -> dict[str, dict]:
+        """doc_id -> the index's book-keeping for it (``Index.record_info``), as loaded."""
+        return dict(self._ready().infos)
 
     def paragraph(self, doc_id: str, locator: str) -> Paragraph:
         report = self._report(doc_id)
@@ -193,7 +200,10 @@ class HybridRetriever:
         """The top ``k`` (default ``settings.top_k``) paragraphs for ``question``."""
         return list(self.search(question, filters, k).hits)
 
-    def search(self, question: str, filters: Filters | None = None, k: int | None = None) -> Retrieval:
+    def search(self, question: str, filters: Filters | None = None, k: int | None = None, *,
+               vector: list[float] | None = None) -> Retrieval:
+        """``vector``: the question's embedding, when the caller has it already (several
+        searches for one question embed it once)."""
         k = self.settings.top_k if k is None else k
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -210,7 +220,8 @@ class HybridRetriever:
         if not doc_ids:
             return Retrieval(question, (), NO_DENSE, searched=searched)
 
-        (vector,) = self._embedder.embed_query([question])
+        if vector is None:
+            (vector,) = self._embedder.embed_query([question])
         dense, best_dense = self._dense(snap, vector, filters, doc_ids, depth)
         keyword = self._keyword(snap, question, filters, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).

@@ -222,44 +222,76 @@ def chroma_script() -> Path:
     return script
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory):
-    """A `chroma run` on a free loopback port; yields (host, port); stopped at the end."""
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = open(path / "server.log", "wb")
-    proc = subprocess.Popen(
-        [str(chroma_script()), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
+class Server:
+    """A server subprocess for tests: ``start()`` runs ``command`` and waits until ``health``
+    answers 200 (with ``expect`` in the body); ``stop()`` ends it; ``start()`` again reuses
+    the same command, port and log. Output goes to ``log_path``, shown if it fails to start."""
+
+    def __init__(self, name: str, command: list[str], port: int, health: str, log_path: Path, *,
+                 env: dict | None = None, cwd: Path | None = None, timeout: float = START_TIMEOUT,
+                 expect: bytes = b""):
+        self.name, self.command, self.port, self.health, self.log_path = name, command, port, health, log_path
+        self.env, self.cwd, self.timeout, self.expect = env, cwd, timeout, expect
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + self.timeout
         while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}:\n{(path / 'server.log').read_text()[-2000:]}")
+            if self.proc.poll() is not None:
+                code = self.proc.returncode
+                self.proc = None
+                pytest.fail(f"{self.name} exited with {code}:\n{self.tail()}")
             try:
-                with urllib.request.urlopen(url, timeout=1) as resp:
-                    if resp.status == 200:
-                        break
+                with urllib.request.urlopen(self.health, timeout=2) as resp:
+                    if resp.status == 200 and self.expect in resp.read():
+                        return
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not answer {url} within {START_TIMEOUT:.0f}s:\n"
-                            f"{(path / 'server.log').read_text()[-2000:]}")
+                self.stop()
+                pytest.fail(f"{self.name} did not answer {self.health} within {self.timeout:.0f}s:\n{self.tail()}")
             time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
         try:
-            proc.wait(timeout=10)
+            self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+        self.proc = None
+
+    def tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError as exc:
+            return f"(no server output: {exc})"
+
+
+def chroma_at(path: Path) -> Server:
+    """A `chroma run` keeping its data in ``path/db``, on a free loopback port (not started)."""
+    path.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    return Server("chroma run", [str(chroma_script()), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
+                                 "--port", str(port)],
+                  port, f"http://127.0.0.1:{port}/api/v2/heartbeat", path / "server.log",
+                  env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A `chroma run` on a free loopback port; yields (host, port); stopped at the end."""
+    server = chroma_at(tmp_path_factory.mktemp("chroma-server"))
+    server.start()
+    try:
+        yield "127.0.0.1", server.port
+    finally:
+        server.stop()
 
 
 # -- the real corpus, ingested once ---------------------------------------------------------------
@@ -308,20 +340,11 @@ def pytest_configure(config):
     )
 
 
-def _tail(path: Path, chars: int = 4000) -> str:
-    try:
-        return path.read_text(errors="replace")[-chars:]
-    except OSError as exc:
-        return f"(no server output: {exc})"
-
-
 @pytest.fixture(scope="session")
 def streamlit_app(tmp_path_factory, corpus_settings):
     """`streamlit run ui/app.py` on a free loopback port, reading the ingested test corpus.
-    Yields the base URL (``http://127.0.0.1:PORT``); the server is stopped at the end.
-    Its stdout and stderr go to ``server.log`` in a tmp dir, shown if it fails to start."""
+    Yields the base URL (``http://127.0.0.1:PORT``); the server is stopped at the end."""
     path = tmp_path_factory.mktemp("streamlit-server")
-    log_path = path / "server.log"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SERVER_ENV_DROP)}
     env.update(
@@ -333,44 +356,19 @@ def streamlit_app(tmp_path_factory, corpus_settings):
         ANONYMIZED_TELEMETRY="False",
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "ui/app.py",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
     base = f"http://127.0.0.1:{port}"
-    health = f"{base}/_stcore/health"
-    deadline = time.monotonic() + STREAMLIT_START_TIMEOUT
+    server = Server("streamlit run",
+                    [sys.executable, "-m", "streamlit", "run", "ui/app.py",
+                     "--server.address", "127.0.0.1", "--server.port", str(port),
+                     "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                     "--server.fileWatcherType", "none"],
+                    port, f"{base}/_stcore/health", path / "server.log", env=env, cwd=ROOT,
+                    timeout=STREAMLIT_START_TIMEOUT, expect=b"ok")
+    server.start()
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit run exited with {proc.returncode}:\n{_tail(log_path)}")
-            try:
-                with urllib.request.urlopen(health, timeout=2) as resp:
-                    if resp.status == 200 and resp.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit run did not answer {health} within {STREAMLIT_START_TIMEOUT:.0f}s:\n"
-                            f"{_tail(log_path)}")
-            time.sleep(0.3)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
+        server.stop()
 
 
 @pytest.fixture

@@ -16,12 +16,11 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, START_TIMEOUT, _write_corpus, chroma_script, free_port, report_text
+from conftest import CORPUS, ROOT, _write_corpus, chroma_at, report_text
 from ingest.errors import RagError, StoreError
 from ingest.pipeline import Ingestor
 from ingest.settings import Settings
@@ -362,58 +361,9 @@ def test_queries_keep_working_while_an_ingest_changes_the_index(tmp_path, corpus
 # -- 3. the Chroma server goes away mid-session and comes back -----------------------------------
 
 
-class ChromaServer:
-    """A `chroma run` of our own, so it can be stopped and started again on the same port and path."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-        self.log_path = path / "server.log"
-
-    def start(self) -> None:
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [str(chroma_script()), "run", "--path", str(self.path / "db"), "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-        log.close()
-        url = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {self.proc.returncode}:\n{self._tail()}")
-            try:
-                with urllib.request.urlopen(url, timeout=1) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not answer {url} within {START_TIMEOUT:.0f}s:\n{self._tail()}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=15)
-        self.proc = None
-
-    def _tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-2000:]
-
-
 @pytest.fixture
 def own_chroma_server(tmp_path):
-    server = ChromaServer(tmp_path / "chroma-server")
-    server.path.mkdir()
+    server = chroma_at(tmp_path / "chroma-server")
     server.start()
     try:
         yield server

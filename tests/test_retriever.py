@@ -66,6 +66,9 @@ class FakeIndex:
         self.calls.append(("hashes",))
         return {r.doc_id: r.content_hash for r in self._reports}
 
+    def record_infos(self):
+        return {r.doc_id: {} for r in self._reports}
+
     def query(self, embedding, k, where=None):
         self.calls.append(("query", k, where))
         by_id = {r.doc_id: r for r in self._reports}

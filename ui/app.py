@@ -44,7 +44,7 @@ def main() -> None:
         chain = load_chain(settings)
         chain.retriever.refresh()  # an ingest elsewhere (CLI, upload) shows up here
         reports = list(chain.retriever.reports.values())
-        infos = chain.retriever.index.record_infos()
+        infos = chain.retriever.infos  # read with the records, not again on every rerun
     except RagError as exc:
         st.title("Inspection-report assistant")
         st.error(f"{exc}")

@@ -15,7 +15,7 @@ with ``os.wait4``):
    precision on ``evals/known_answers.jsonl``; warm latency p50/p95 of ``chain.ask``
    per question (timed around ``chain.ask`` after the index is loaded and one whole
    question has been asked untimed); the warm-up itself (records load + BM25 build);
-   and where each question's time goes (calls to ``Index.hashes``, Chroma, BM25,
+   and where each question's time goes (calls to ``Index.version``/``hashes``, Chroma, BM25,
    the sentence ranker, question reading, the guard), so that costs that grow with
    the library show up by name. Also a stress test the set cannot give: recall@5 of
    the retriever alone with *no* filters (the set's questions all name a council
@@ -809,8 +809,12 @@ def child_ingest(library: Path, data: Path) -> dict:
     per_k = lambda rs: 1000 * step(rs, "store") / max(1, sum(r.chunks for r in rs))  # noqa: E731
     import torch
 
+    from ingest.embedder import native_bf16
+
+    precision = ingestor.settings.ingest_precision
     return {
         "torch_threads": torch.get_num_threads(),
+        "precision": f"auto: {'bfloat16' if native_bf16() else 'float32'}" if precision == "auto" else precision,
         "reports": sum(1 for r in results if not r.failed), "failed": failed,
         "paragraphs": sum(r.paragraphs for r in results), "chunks": sum(r.chunks for r in results),
         "seconds": total, "model_load_s": load,
@@ -876,6 +880,10 @@ def child_query(library: Path, data: Path) -> dict:
     for _ in range(5):
         retriever.index.hashes()
     hashes_ms = (time.perf_counter() - t) / 5 * 1000
+    t = time.perf_counter()
+    for _ in range(5):
+        retriever.index.version()
+    version_ms = (time.perf_counter() - t) / 5 * 1000
     system.chain.ask(items[0].question)  # one whole question, untimed: the process is warm after it
     system.warm_up = lambda: None  # ask_all would warm up again; done already
 
@@ -891,7 +899,8 @@ def child_query(library: Path, data: Path) -> dict:
 
     for owner, attr, label in (
             (system.chain, "ask", "chain.ask"),
-            (ingest.store.Index, "hashes", "Index.hashes (refresh)"),
+            (ingest.store.Index, "version", "Index.version (refresh)"),
+            (ingest.store.Index, "hashes", "Index.hashes (refresh, on a change)"),
             (rag.question, "read", "question.read"),
             (rag.structured, "answer", "structured.answer"),
             (rag.retriever.HybridRetriever, "search", "retriever.search"),
@@ -950,6 +959,7 @@ def child_query(library: Path, data: Path) -> dict:
     return {
         "questions": n, "model_load_s": model_load, "warm_up_s": warm_up, "first_search_s": first_search,
         "records_load_s": records_load, "bm25_build_s": bm25_build, "hashes_ms_per_call": hashes_ms,
+        "version_ms_per_call": version_ms,
         "latency_p50_ms": percentile(latencies, 50), "latency_p95_ms": percentile(latencies, 95),
         "latency_mean_ms": statistics.fmean(latencies),
         "chain_latency_p50_ms": summary["latency_p50_ms"], "chain_latency_p95_ms": summary["latency_p95_ms"],
@@ -1079,7 +1089,7 @@ def tables(rows: list[dict]) -> str:
             f"| {r['rss_mb']['ingest']:.0f} / {r['rss_mb']['query']:.0f} / {r['rss_mb']['baseline']:.0f} "
             f"| {q['warm_up_s']:.2f} | {q['latency_p50_ms']:.0f} / {q['latency_p95_ms']:.0f} "
             f"| {_f(q['evidence_recall_at_5'])} | {_f(q['answer_correctness'])} | {_f(q['citation_precision'])} |")
-    labels = ["chain.ask", "Index.hashes (refresh)", "question.read", "embed question", "Chroma query",
+    labels = ["chain.ask", "Index.version (refresh)", "Index.hashes (refresh, on a change)", "question.read", "embed question", "Chroma query",
               "dense (Chroma query + checks)", "keyword (allowed set + BM25)", "BM25 search", "sentence ranker",
               "structured.answer", "extractive answerer", "guard"]
     out += ["", "Where a question's time goes (mean ms per question, each row inclusive of the rows it calls):", "",
@@ -1094,7 +1104,8 @@ def tables(rows: list[dict]) -> str:
         ("warm-up: read every record (s)", lambda r: _f(r["query"]["records_load_s"])),
         ("warm-up: build BM25 over every paragraph (s)", lambda r: _f(r["query"]["bm25_build_s"])),
         ("first Chroma query after start (s)", lambda r: _f(r["query"]["first_search_s"])),
-        ("Index.hashes(), once per question (ms)", lambda r: _f(r["query"]["hashes_ms_per_call"], "{:.1f}")),
+        ("Index.version() / Index.hashes(), one call (ms)", lambda r: _f(r["query"].get("version_ms_per_call"), "{:.1f}")
+         + " / " + _f(r["query"]["hashes_ms_per_call"], "{:.1f}")),
         ("model load, ingest process (s)", lambda r: _f(r["ingest"]["model_load_s"])),
         ("ingest: read+parse+chunk / embed / store (s)",
          lambda r: f"{r['ingest']['read_parse_s']:.1f} / {r['ingest']['embed_s']:.1f} / {r['ingest']['store_s']:.1f}"),
@@ -1150,7 +1161,8 @@ def append_results(rows: list[dict], info: dict, command: str, note: str) -> str
     busy = max(loads) > info["cpus"]
     block += ["", f"### {info['date']}", "",
               f"Machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']}, "
-              f"torch {info['torch']} ({rows[0]['ingest'].get('torch_threads', '?')} threads), "
+              f"torch {info['torch']} ({rows[0]['ingest'].get('torch_threads', '?')} threads; the product ingests "
+              f"with precision {rows[0]['ingest'].get('precision', '?')}, the baseline in float32), "
               f"chromadb {info['chromadb']}, sentence-transformers "
               f"{info['sentence_transformers']}; commit {info['commit']}.", "",
               f"Command: `{command}`", ""]

@@ -14,6 +14,13 @@ package (its own C engine and weights; no torch). E5 models are trained with
 'query: ' before a question and 'passage: ' before a text, so the interface has
 ``embed_query`` for questions beside ``embed`` for what is searched.
 
+``SentenceTransformerEmbedder.precision`` is float32 unless ``for_ingest`` sets it to
+``RAG_INGEST_PRECISION`` (auto, float32, bfloat16). bfloat16 (torch autocast) embeds
+chunks about twice as fast on CPUs with AMX or AVX512-BF16, within 1e-4 cosine of
+float32; 'auto' uses it only on such CPUs. Answering stays float32: there the sentence
+ranker orders near-equal sentences, and bfloat16 reordered some (measured on the
+retrieval tests), while one question gains nothing (8 ms float32, 13 ms bfloat16).
+
 Nothing is loaded in ``__init__``; ``warm_up()`` loads the model (idempotent).
 To share one loaded model within a process, call ``load_embedder(settings)``: an
 explicit cache keyed by (model, device).
@@ -26,7 +33,7 @@ import functools
 from pathlib import Path
 
 from .errors import ConfigError
-from .settings import Settings
+from .settings import PRECISIONS, Settings
 
 PACKAGED_NAMES = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
 
@@ -103,14 +110,18 @@ def make_embedder(settings: Settings, device: str = "cpu") -> Embedder:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str = PACKAGED_NAMES[0], *, batch_size: int = 32, device: str = "cpu"):
+    def __init__(self, model: str = PACKAGED_NAMES[0], *, batch_size: int = 32, device: str = "cpu",
+                 precision: str = "float32"):
         if not model or not model.strip():
             raise ConfigError("RAG_EMBEDDING_MODEL is empty: give a model name or a local folder")
         if batch_size < 1:
             raise ConfigError("RAG_EMBEDDING_BATCH must be at least 1")
+        if precision not in PRECISIONS:
+            raise ConfigError(f"RAG_INGEST_PRECISION={precision!r}: use {', '.join(PRECISIONS)}")
         self.model_name = model.strip()
         self.batch_size = batch_size
         self.device = device
+        self.precision = precision
         self._target = resolve_model(self.model_name)  # checks the setting; loads nothing
         self._model = None
 
@@ -132,15 +143,32 @@ class SentenceTransformerEmbedder(Embedder):
         if not texts:
             return []
         self.warm_up()
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            show_progress_bar=False,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            device=self.device,
-        )
-        return vectors.tolist()
+        with self._arithmetic():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                show_progress_bar=False,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                device=self.device,
+            )
+        return vectors.astype("float32").tolist()
+
+    def _arithmetic(self):
+        import torch
+
+        if self.precision == "bfloat16" or (self.precision == "auto" and self.device == "cpu" and native_bf16()):
+            return torch.autocast(device_type=torch.device(self.device).type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+
+@functools.cache
+def native_bf16() -> bool:
+    """Does this CPU compute bfloat16 in hardware? (torch's own checks; private, so guarded.)"""
+    import torch
+
+    checks = [getattr(torch.cpu, name, None) for name in ("_is_amx_tile_supported", "_is_avx512_bf16_supported")]
+    return any(check() for check in checks if check is not None)
 
 
 def resolve_model(name: str) -> str:
@@ -214,4 +242,13 @@ def load_embedder(settings: Settings, device: str = "cpu") -> Embedder:
     shared = _shared(settings.embedding_model, device)
     embedder = copy.copy(shared)
     embedder.batch_size = settings.embedding_batch_size
+    return embedder
+
+
+def for_ingest(embedder: Embedder, settings: Settings) -> Embedder:
+    """``embedder`` as ingest runs it: a shallow copy (same loaded model) with
+    ``RAG_INGEST_PRECISION``; other embedders as they are."""
+    if isinstance(embedder, SentenceTransformerEmbedder):
+        embedder = copy.copy(embedder)
+        embedder.precision = settings.ingest_precision
     return embedder

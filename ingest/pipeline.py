@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Literal
 
 from .chunker import CHUNKER_VERSION, Chunker
-from .embedder import Embedder, make_embedder
+from .embedder import Embedder, for_ingest, make_embedder
 from .errors import ParseError, RagError
 from .manifest import load_manifest, meta_for
 from .model import Report, ReportMeta
@@ -77,7 +77,7 @@ class Ingestor:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, index: Index | None = None):
         self.settings = settings
         self.chunker = Chunker(settings)  # checks the encoding setting
-        self.embedder = embedder if embedder is not None else make_embedder(settings)
+        self.embedder = for_ingest(embedder if embedder is not None else make_embedder(settings), settings)
         self.index = index if index is not None else Index(settings)
         self.max_bytes = settings.max_file_mb * 1024 * 1024
         self._warm = False

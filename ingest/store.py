@@ -186,6 +186,20 @@ class Index:
         except FileNotFoundError:
             return None
 
+    def version(self) -> tuple:
+        """Changes whenever a record is written or removed (each is an ``os.replace`` or
+        an unlink, so a new inode or mtime): one directory listing, no record read.
+        A reader compares it between questions instead of reading every record."""
+        try:
+            with os.scandir(self.records_dir) as entries:
+                return tuple(sorted(
+                    (e.name, st.st_ino, st.st_mtime_ns, st.st_size)
+                    for e in entries if e.name.endswith(".json") and not e.name.startswith(".")
+                    for st in (e.stat(),)
+                ))
+        except FileNotFoundError:
+            return ()
+
     def hashes(self) -> dict[str, str]:
         """doc_id -> committed content hash, for every report in the index."""
         out = {}

@@ -69,13 +69,16 @@ def _new_stemmer():
 # long form of up to eight words before an acronym in brackets.
 _DEFINED = re.compile(r"((?:[^\W\d_][\w'’-]*\s+){1,8})\(([A-Z]{2,6})\)")
 _SMALL = frozenset("of for and the in on to a an".split())
+_BRACKETED = re.compile(r"\([A-Z]{2,6}\)")  # cheap first test: most paragraphs define none
 
 
 def acronyms_in(text: str) -> list[tuple[str, str]]:
     """(acronym, long form) for each acronym the text defines, checked by initials
     ('Local Safeguarding Children Board (LSCB)'; hyphenated words give one initial
     per part: 'multi-agency safeguarding hub (MASH)')."""
-    out = []
+    out: list[tuple[str, str]] = []
+    if not _BRACKETED.search(text):
+        return out
     for m in _DEFINED.finditer(text):
         words, short = m.group(1).split(), m.group(2)
         taken: list[str] = []

@@ -26,14 +26,16 @@ matching words.
 
 Consistency with ingest: a chunk counts only if its content_hash is the one in the
 records we loaded (the store's own rule for what belongs to the index). When an
-ingest changes the index, call ``refresh()``: it compares ``Index.hashes()`` with
-what was loaded and reloads only if they differ.
+ingest changes the index, call ``refresh()``: when ``Index.version()`` (a listing of
+the record files) moved, it compares ``Index.hashes()`` with what was loaded and
+reloads only if they differ.
 
 Chroma types stop at ``ingest.store``; LangChain types live in ``rag/lc.py``. This
 module hands out ``Hit``/``Paragraph``/``Report`` dataclasses only.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
@@ -106,9 +108,11 @@ class _Snapshot:
     """Everything read from the records at one moment; replaced whole by refresh()
     so a search running in another thread always sees one consistent version."""
 
+    version: tuple  # Index.version() read before the records: an ingest since shows as a change
     reports: dict[str, Report]
     hashes: dict[str, str]
     paragraphs: dict[Key, Paragraph]  # every searchable paragraph
+    by_report: dict[str, tuple[Key, ...]]  # doc_id -> its searchable paragraphs' keys
     position: dict[Key, int]  # reading order across reports: breaks score ties
     keyword: KeywordIndex
     infos: dict[str, dict]  # doc_id -> the index's book-keeping (chunks, indexed_at)
@@ -143,26 +147,37 @@ class HybridRetriever:
         if self._snapshot is None:
             self.warm_up()
             return True
+        # The version check is one directory listing; the records are read only when
+        # it changed (which a repair that rewrote nothing can also do).
+        version = self.index.version()
+        if version == self._snapshot.version:
+            return False
         if self.index.hashes() == self._snapshot.hashes:
+            self._snapshot = dataclasses.replace(self._snapshot, version=version)
             return False
         self._snapshot = self._load()
         return True
 
     def _load(self) -> _Snapshot:
+        version = self.index.version()
         reports = {r.doc_id: r for r in self.index.reports()}
         if not reports:
             raise NotFoundError("the index is empty: run `python -m ingest corpus/` first")
         paragraphs: dict[Key, Paragraph] = {}
         position: dict[Key, int] = {}
+        by_report: dict[str, tuple[Key, ...]] = {}
         for report in reports.values():
+            keys = []
             for p in report.paragraphs:
                 if _searchable(p):
                     key = (report.doc_id, p.locator)
                     paragraphs[key] = p
                     position[key] = len(position)
+                    keys.append(key)
+            by_report[report.doc_id] = tuple(keys)
         keyword = KeywordIndex().build((key, keyword_text(p)) for key, p in paragraphs.items())
         hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
-        return _Snapshot(reports, hashes, paragraphs, position, keyword, self.index.record_infos())
+        return _Snapshot(version, reports, hashes, paragraphs, by_report, position, keyword, self.index.record_infos())
 
     def _ready(self) -> _Snapshot:
         if self._snapshot is None or self._embedder is None:
@@ -223,7 +238,7 @@ class HybridRetriever:
         if vector is None:
             (vector,) = self._embedder.embed_query([question])
         dense, best_dense = self._dense(snap, vector, filters, doc_ids, depth)
-        keyword = self._keyword(snap, question, filters, depth)
+        keyword = self._keyword(snap, question, filters, doc_ids, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).
         lists = {"fused": (dense, keyword), "dense": (dense,), "keyword": (keyword,)}[self.settings.retrieval]
         weights = FUSION_WEIGHTS if len(lists) == 2 else None
@@ -251,7 +266,9 @@ class HybridRetriever:
     def _dense(self, snap: _Snapshot, vector: list[float], filters: Filters, doc_ids: list[str], depth: int):
         """Paragraph ranking by best chunk cosine, and the best cosine overall."""
         best: dict[Key, float] = {}  # insertion order = rank order (results come best first)
-        for chunk, similarity in self.index.query(vector, depth, where=filters.where(doc_ids)):
+        # No filter when every report is allowed: a `$in` of every id costs Chroma a scan.
+        where = None if _all_allowed(snap, filters, doc_ids) else filters.where(doc_ids)
+        for chunk, similarity in self.index.query(vector, depth, where=where):
             key = (chunk.doc_id, chunk.locator)
             if chunk.metadata.get("content_hash") != snap.hashes.get(chunk.doc_id) or key not in snap.paragraphs:
                 continue  # a chunk of another version of the report (see refresh())
@@ -262,14 +279,19 @@ class HybridRetriever:
         ranking = list(best.items())
         return ranking, (ranking[0][1] if ranking else NO_DENSE)
 
-    def _keyword(self, snap: _Snapshot, question: str, filters: Filters, depth: int):
+    def _keyword(self, snap: _Snapshot, question: str, filters: Filters, doc_ids: list[str], depth: int):
         allowed = None
-        if filters != Filters():
-            allowed = {key for key, p in snap.paragraphs.items() if filters.allows(snap.reports[key[0]].meta, p)}
+        if not _all_allowed(snap, filters, doc_ids):
+            allowed = {key for doc_id in doc_ids for key in snap.by_report[doc_id]
+                       if filters.allows(snap.reports[doc_id].meta, snap.paragraphs[key])}
         # The council and year the filters chose add nothing to a match within them; as
         # words they only favour the paragraphs that happen to print them.
         chosen = [filters.authority or "", *filters.places, *(str(y) for y in (filters.year, *filters.years) if y)]
         return snap.keyword.search(question, depth, allowed=allowed, ignore=frozenset(tokenize(" ".join(chosen))))
+
+
+def _all_allowed(snap: _Snapshot, filters: Filters, doc_ids: list[str]) -> bool:
+    return filters.kind is None and len(doc_ids) == len(snap.reports)
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int = RRF_K,

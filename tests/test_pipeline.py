@@ -1,6 +1,8 @@
 """Ingestor end to end on small hand-made report files: real reader, parser, model and Chroma."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from conftest import report_text
@@ -127,7 +129,6 @@ def test_named_files_that_cannot_be_ingested_fail(ingestor, small_corpus, tmp_pa
 
 
 def test_file_over_the_size_limit_fails(settings, spy, small_corpus):
-    import dataclasses
 
     ingestor = Ingestor(dataclasses.replace(settings, max_file_mb=1), embedder=spy)
     big = small_corpus / "big-2018.txt"
@@ -290,3 +291,23 @@ def test_the_e5_model_reads_questions_and_passages_differently():
     (as_passage,) = e5.embed(["How many children are on child protection plans?"])
     assert as_passage != pytest.approx(question, abs=1e-3)
     assert e5.embed([]) == [] and e5.embed_query([]) == []
+
+
+def test_ingest_precision_bfloat16_gives_the_float32_vectors_to_1e_3(embedder, settings):
+    from ingest.embedder import for_ingest
+
+    texts = [f"{n} children were subject to a child protection plan at the time of the inspection." for n in range(12)]
+    fast = for_ingest(embedder, dataclasses.replace(settings, ingest_precision="bfloat16"))
+    assert fast._model is embedder._model and fast.precision == "bfloat16" and embedder.precision == "float32"
+    for a, b in zip(fast.embed(texts), embedder.embed(texts)):
+        assert abs(sum(x * x for x in a) - 1.0) < 1e-4
+        assert sum(x * y for x, y in zip(a, b)) > 0.999
+    assert Ingestor(settings, embedder=embedder).embedder.precision == "auto"  # the setting's default
+
+
+def test_ingest_precision_setting_is_checked():
+    from ingest.settings import Settings
+
+    assert Settings.from_env({"RAG_INGEST_PRECISION": "float32"}).ingest_precision == "float32"
+    with pytest.raises(ConfigError, match=r"RAG_INGEST_PRECISION='half': use auto, float32, bfloat16"):
+        Settings.from_env({"RAG_INGEST_PRECISION": "half"})

@@ -66,6 +66,9 @@ class FakeIndex:
         self.calls.append(("hashes",))
         return {r.doc_id: r.content_hash for r in self._reports}
 
+    def version(self):
+        return tuple((r.doc_id, r.content_hash) for r in self._reports)
+
     def record_infos(self):
         return {r.doc_id: {} for r in self._reports}
 
@@ -201,6 +204,14 @@ def test_filters_restrict_both_searches(settings, two_reports):
     assert [h.key for h in rows.hits] == [("dorset-2011", "5")]
 
 
+def test_a_search_of_every_report_sends_chroma_no_filter(settings, two_reports):
+    # a `$in` of every report id would cost Chroma a scan of the library per question
+    retriever, index = fake_retriever(settings, two_reports, [("poole-2017", "3", 0, 0.8)])
+    retriever.search("health assessments", k=5)
+    retriever.search("health assessments", Filters(authority="Dorset"), k=5)
+    assert [call[2] for call in index.calls if call[0] == "query"] == [None, {"doc_id": {"$in": ["dorset-2011"]}}]
+
+
 def test_filters_that_match_no_report_find_nothing(settings, two_reports):
     retriever, index = fake_retriever(settings, two_reports, [("dorset-2011", "2", 0, 0.9)])
     found = retriever.search("health", Filters(year=1999))
@@ -231,6 +242,7 @@ def test_refresh_reloads_only_when_the_records_change(settings, two_reports, mak
     retriever.warm_up()
     assert retriever.refresh() is False
     assert retriever.retrieve("out-of-hours vulnerable") == []
+    assert ("hashes",) not in index.calls  # an unchanged version reads no record
     index._reports.append(poole)
     assert retriever.refresh() is True
     assert set(retriever.reports) == {"dorset-2011", "poole-2017"}

@@ -230,8 +230,14 @@ def test_repair_removes_orphans_of_a_killed_run(index, embedder, settings, make_
 
 @pytest.mark.integration
 def test_remove_deletes_chunks_and_record(index, embedder, settings, make_report):
+    assert index.version() == ()
     put(index, embedder, make_report("dorset-2011"), settings)
+    one = index.version()
     put(index, embedder, make_report("poole-2017", authority="Borough of Poole"), settings)
+    two = index.version()
+    assert len(one) == 1 and len(two) == 2 and index.version() == two
+    put(index, embedder, make_report("poole-2017", authority="Borough of Poole", content_hash="v2"), settings)
+    assert index.version() != two  # a rewritten record: new inode
     assert index.remove("dorset-2011") == 3
     assert index.count() == 3 and index.count(doc_id="dorset-2011") == 0
     assert [r.doc_id for r in index.reports()] == ["poole-2017"]

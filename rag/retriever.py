@@ -155,6 +155,9 @@ class HybridRetriever:
         if self.index.hashes() == self._snapshot.hashes:
             self._snapshot = dataclasses.replace(self._snapshot, version=version)
             return False
+        # Another process may have stored the new chunks: an embedded Chroma keeps the
+        # vector index it loaded, and an unfiltered search would miss them (Index.reopen).
+        self.index.reopen()
         self._snapshot = self._load()
         return True
 

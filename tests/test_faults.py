@@ -85,6 +85,8 @@ def assert_consistent(settings: Settings, expected_ids: list[str], context: str 
     chunks its record counts, all carrying the record's content hash; no other chunk;
     no id twice; the vector index answers for every report. Returns doc_id -> chunks."""
     index = Index(settings)
+    index._collection()
+    index.reopen()  # what is on disk, not a vector index this process loaded before the ingest
     why = f" ({context})" if context else ""
     infos = index.record_infos()
     hashes = index.hashes()
@@ -349,6 +351,13 @@ def test_queries_keep_working_while_an_ingest_changes_the_index(tmp_path, corpus
 
     after = Index(settings).hashes()
     assert after[CHANGED_DOC] != before[CHANGED_DOC] and EXTRA_DOC in after
+    # an unscoped search (no Chroma filter, so no 'Error finding id' to prompt a reload)
+    # finds the new report's chunks by their vectors once the chain has refreshed
+    from rag.model import Filters
+
+    chain.retriever.refresh()
+    last = index.report(EXTRA_DOC).paragraphs[-1]
+    assert (EXTRA_DOC, last.locator) in [key for key, _ in chain.retriever.search(last.text, Filters()).dense]
     assert_consistent(settings, CORPUS_IDS + [EXTRA_DOC], f"{asked} questions asked, {during} during the ingest")
 
     # the same chain, not rebuilt, now answers from the new report

@@ -69,6 +69,9 @@ class FakeIndex:
     def version(self):
         return tuple((r.doc_id, r.content_hash) for r in self._reports)
 
+    def reopen(self):
+        self.calls.append(("reopen",))
+
     def record_infos(self):
         return {r.doc_id: {} for r in self._reports}
 
@@ -245,6 +248,7 @@ def test_refresh_reloads_only_when_the_records_change(settings, two_reports, mak
     assert ("hashes",) not in index.calls  # an unchanged version reads no record
     index._reports.append(poole)
     assert retriever.refresh() is True
+    assert ("reopen",) in index.calls  # so the vector index is read again too
     assert set(retriever.reports) == {"dorset-2011", "poole-2017"}
     assert retriever.retrieve("out-of-hours vulnerable")[0].key == ("poole-2017", "1")
 

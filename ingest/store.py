@@ -104,10 +104,7 @@ class Index:
                 raise StoreError(
                     f"the Chroma server at {s.chroma_host}:{s.chroma_port} refused our token; check CHROMA_TOKEN"
                 ) from None
-            raise StoreError(
-                f"cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port}; start it with "
-                f"`chroma run --path DIR --port {s.chroma_port}` or unset CHROMA_HOST"
-            ) from None
+            raise StoreError(_unreachable(s)) from None
 
     @contextlib.contextmanager
     def _guard(self, doing: str):
@@ -117,6 +114,9 @@ class Index:
         except (StoreError, ConfigError):
             raise
         except Exception as exc:
+            if self.settings.server_mode and _is_transport_error(exc):
+                # the same advice as when it was down at the start, with what failed
+                raise StoreError(f"cannot {doing}: {_unreachable(self.settings, _one_line(exc))}") from None
             if _is_chroma_failure(exc):
                 hint = ""
                 if "dimension" in str(exc).lower():
@@ -124,8 +124,6 @@ class Index:
                         "; the index was built with another embedding model: set RAG_COLLECTION "
                         "to a new name, or remove the data folder and ingest again"
                     )
-                elif self.settings.server_mode and _is_transport_error(exc):
-                    hint = f"; is the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} still running?"
                 raise StoreError(f"cannot {doing} in {self.where}: {_one_line(exc)}{hint}") from None
             raise
 
@@ -548,12 +546,18 @@ def _is_internal_error(exc: BaseException) -> bool:
     return isinstance(exc, InternalError)
 
 
+def _unreachable(s: Settings, why: str = "") -> str:
+    because = f" ({why})" if why else ""
+    return (f"cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port}{because}; start it with "
+            f"`chroma run --path DIR --port {s.chroma_port}` or unset CHROMA_HOST")
+
+
 def _is_transport_error(exc: BaseException) -> bool:
     try:
         import httpx
     except ImportError:  # pragma: no cover
         return isinstance(exc, ConnectionError)
-    return isinstance(exc, (httpx.HTTPError, ConnectionError))
+    return isinstance(exc, (httpx.TransportError, ConnectionError))  # no answer, not an HTTP error status
 
 
 def _is_auth_error(exc: BaseException) -> bool:

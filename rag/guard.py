@@ -11,6 +11,9 @@
    similarity >= the support threshold (settings.support_threshold, 0.55) -- and,
    either way, every number and grade word in the sentence ('15', 'adequate',
    'outstanding') is in the evidence: those are what a briefing note must not get wrong.
+   A grade word must also be given to what the sentence grades: in a paragraph of
+   several sentences, one sentence holds the grade word and another word of the
+   claim ('outstanding ambition' does not back 'overall effectiveness is outstanding').
    A verbatim quote scores lexical 1.0. Unsupported sentences are dropped and
    counted; an answer left with none becomes an abstention.
 """
@@ -80,7 +83,7 @@ def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> li
     pairs = [(text, r) for text, refs in items for r in refs]
     if not pairs:
         return [[] for _ in items]
-    lexical = [_lexical(text, _evidence(hits[r])) for text, r in pairs]
+    lexical = [_lexical(text, _evidence(hits[r]), _units(hits[r])) for text, r in pairs]
     need_vectors = [i for i, lex in enumerate(lexical) if LEXICAL / 2 <= lex < LEXICAL]
     cosine = {}
     if need_vectors:
@@ -97,15 +100,30 @@ def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> li
     return out
 
 
-def _lexical(sentence: str, evidence: str) -> float:
+def _units(hit: Hit) -> list[set[str]]:
+    """Where a grade word must sit beside the claim's words: each sentence of a paragraph
+    of several, or the whole evidence of a one-sentence paragraph (a grade line or table
+    row names its area in the heading path)."""
+    own = split_sentences(hit.paragraph.text)
+    if len(own) > 1:
+        return [set(tokenize(s)) for s in own]
+    return [set(tokenize(_evidence(hit)))]
+
+
+def _lexical(sentence: str, evidence: str, units: list[set[str]] | None = None) -> float:
     """Share of the sentence's own words found in the evidence; 0 if a number or a
-    grade word is not."""
+    grade word is not, or a grade word is in no unit that shares another word of the
+    sentence (``units``: see ``_units``)."""
     words = [t for t in tokenize(sentence) if t not in _FRAME]
     if not words:
         return 0.0
     have = set(tokenize(evidence))
     if any(w not in have for w in words if w in _CRITICAL or w.isdigit()):
         return 0.0
+    claim = set(words) - _CRITICAL
+    for w in set(words) & _CRITICAL:
+        if units and claim and not any(w in unit and claim & unit for unit in units):
+            return 0.0
     return sum(1 for w in words if w in have) / len(words)
 
 

@@ -20,6 +20,7 @@ build ourselves: bm25s never tokenises, stems or downloads anything here.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import Hashable, Iterable, Sequence
 
@@ -131,6 +132,15 @@ def expand(tokens: list[str], acronyms: dict[str, tuple[str, ...]]) -> list[str]
 _SAME_TOKENS = _same_words()
 
 
+def _analyse(text: str, stemmer) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A text's tokens (interned: a cache of 100,000 paragraphs shares one copy of each
+    word) and the acronyms it defines, as tokens."""
+    tokens = tuple(sys.intern(t) for t in tokenize(text, stemmer))
+    defined = tuple((short_tokens[0], tuple(tokenize(long, stemmer))) for short, long in acronyms_in(text)
+                    for short_tokens in (tokenize(short, stemmer),) if short_tokens)
+    return tokens, defined
+
+
 class KeywordIndex:
     """BM25 over (key, text) items; keys are any hashables (here (doc_id, locator)).
 
@@ -151,29 +161,38 @@ class KeywordIndex:
         self._vocab: dict[str, int] = {}
         self._bm25 = None  # None: empty index (no items, or no item had a token)
         self._acronyms: dict[str, tuple[str, ...]] = {}  # 'lscb' -> ('local', 'safeguard', 'children', 'board')
+        self.analysed: dict[str, tuple] = {}  # text -> its analysis, for the next build's cache
 
     def __len__(self) -> int:
         return len(self._keys)
 
-    def build(self, items: Iterable[tuple[Hashable, str]]) -> "KeywordIndex":
-        """Index ``items`` in the given order (that order breaks score ties)."""
+    def build(self, items: Iterable[tuple[Hashable, str]], cache: dict | None = None) -> "KeywordIndex":
+        """Index ``items`` in the given order (that order breaks score ties).
+
+        ``cache`` (text -> its analysis) skips the analysis of texts seen before, which
+        is most of the cost: a caller rebuilding after one report changed passes the
+        dict it kept and keeps ``self.analysed`` (this build's texts only) for the next."""
+        cache = cache if cache is not None else {}
         keys: list[Hashable] = []
         position: dict[Hashable, int] = {}
         vocab: dict[str, int] = {}
         corpus_ids: list[list[int]] = []
         stemmer = _new_stemmer()
         acronyms: dict[str, tuple[str, ...]] = {}
+        analysed: dict[str, tuple] = {}
         for key, text in items:
             if key in position:
                 raise ValueError(f"duplicate key {key!r}")
             position[key] = len(keys)
             keys.append(key)
-            corpus_ids.append([vocab.setdefault(tok, len(vocab)) for tok in tokenize(text, stemmer)])
-            for short, long in acronyms_in(text):
-                acronyms.setdefault(tokenize(short, stemmer)[0], tuple(tokenize(long, stemmer)))
+            tokens, defined = analysed[text] = cache.get(text) or _analyse(text, stemmer)
+            corpus_ids.append([vocab.setdefault(tok, len(vocab)) for tok in tokens])
+            for short, long in defined:
+                acronyms.setdefault(short, long)
         self._keys, self._position, self._vocab = keys, position, vocab
         self._acronyms = acronyms
         self._bm25 = self._bm25_index(corpus_ids, vocab) if vocab else None
+        self.analysed = analysed
         return self
 
     def _bm25_index(self, corpus_ids: list[list[int]], vocab: dict[str, int]):

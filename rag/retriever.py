@@ -178,7 +178,10 @@ class HybridRetriever:
                     position[key] = len(position)
                     keys.append(key)
             by_report[report.doc_id] = tuple(keys)
-        keyword = KeywordIndex().build((key, keyword_text(p)) for key, p in paragraphs.items())
+        # Analysed texts are kept from the last build: after an ingest only the new
+        # report's paragraphs are tokenised again.
+        previous = self._snapshot.keyword.analysed if self._snapshot else None
+        keyword = KeywordIndex().build(((key, keyword_text(p)) for key, p in paragraphs.items()), cache=previous)
         hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
         return _Snapshot(version, reports, hashes, paragraphs, by_report, position, keyword, self.index.record_infos())
 

@@ -182,6 +182,20 @@ def _write_corpus(folder: Path, reports: dict[str, tuple[str, str, int]], extra_
     return folder
 
 
+def make_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF with a text layer: each page's lines drawn top down (reportlab)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        for i, line in enumerate(lines):
+            c.drawString(72, 780 - 20 * i, line)
+        c.showPage()
+    c.save()
+    return path
+
+
 @pytest.fixture
 def write_corpus():
     return _write_corpus

@@ -31,9 +31,8 @@ What is asserted, and why that is the right behaviour:
 - Through an LLM (a LangChain fake chat model that records its messages; no network): the
   hostile text reaches the model only inside the delimited, escaped <source> blocks of the
   human message, never in the system message or between the blocks; a reply claiming
-  Outstanding for Dorset 2011 from paragraphs that do not say it is dropped by the guard
-  (one that cites a paragraph using 'outstanding' of another area is not: a known limit
-  of the guard, pinned as an xfail); the heading that tries to add a prompt attribute stays
+  Outstanding for Dorset 2011 from paragraphs that do not say it is dropped by the guard,
+  as is one citing a paragraph that uses 'outstanding' of something else; the heading that tries to add a prompt attribute stays
   inside its own, escaped; and the prompt for a question about another council is the same
   with and without the hostile report in the library (the hostile paragraphs are not among
   its sources).
@@ -378,17 +377,17 @@ def test_an_llm_claiming_outstanding_for_dorset_2011_is_dropped_by_the_guard(hos
 
 
 def test_an_llm_claiming_outstanding_from_a_paragraph_that_grades_something_else(hostile_llm):
-    """A known limit of the guard, pinned: a grade word need only occur somewhere in the cited
-    paragraph, so 'Overall effectiveness is Outstanding' citing Dorset 2011 para 70 ('The overall
-    effectiveness of services for looked after children ... is good.' ... 'outstanding ambition')
-    is kept. This xfails while that holds and passes once the guard drops it."""
+    """'Overall effectiveness is Outstanding' citing Dorset 2011 para 70 ('The overall
+    effectiveness of services for looked after children ... is good.' ... 'outstanding
+    ambition'): the grade word is in the paragraph but given to something else, so the
+    guard drops the claim (it once kept it: any grade word anywhere in the paragraph did)."""
     chain, _ = hostile_llm
     hits = chain.hits_for(DORSET_LAC_Q)
     n = next(i for i, h in enumerate(hits, 1) if h.key == ("dorset-2011-ofsted-safeguarding-lac-inspection", "70"))
     answer, calls = ask_llm(hostile_llm, DORSET_LAC_Q, f"Overall effectiveness is Outstanding [{n}].")
     assert len(calls) == 1 and HOSTILE_DOC not in str(calls[0][-1].content)
-    if "outstanding" in answer.text.lower():
-        pytest.xfail(f"the guard keeps a grade word that the cited paragraph gives to another area: {answer.text!r}")
+    assert "outstanding" not in answer.text.lower(), answer.text
+    assert answer.unsupported_sentences == 1
 
 
 OTHER_COUNCILS = (DORSET_Q, "How does Darlington support care leavers?",

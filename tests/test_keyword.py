@@ -137,6 +137,28 @@ def test_rebuild_replaces_and_bad_input_is_refused(index):
         index.search("adoption", 0)
 
 
+def test_a_rebuild_reuses_the_analyses_it_is_given():
+    first = KeywordIndex().build(ITEMS)
+    assert set(first.analysed) == {text for _, text in ITEMS}
+    # a poisoned entry shows the cache is read, not the text analysed again
+    cache = dict(first.analysed)
+    key, text = ITEMS[0]
+    cache[text] = (("zebra",), ())
+    again = KeywordIndex().build(ITEMS, cache=cache)
+    assert [k for k, _ in again.search("zebra", 5)] == [key]
+    # the same results as a build from scratch for every other text
+    fresh = KeywordIndex().build(ITEMS[1:])
+    rebuilt = KeywordIndex().build(ITEMS[1:], cache=first.analysed)
+    for query in ("out of hours", "adoption", "children in care", "health"):
+        assert rebuilt.search(query, 5) == fresh.search(query, 5)
+    assert text not in rebuilt.analysed  # only this build's texts are passed on
+
+
+def test_an_acronym_that_is_a_stopword_is_skipped():
+    index = KeywordIndex().build([(("a", "1"), "Information Technology (IT) is reviewed.")])
+    assert [k for k, _ in index.search("information technology", 5)] == [("a", "1")]
+
+
 # -- acronyms, other wordings, words the filters used ------------------------------------------
 
 

@@ -15,6 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from conftest import make_pdf
 from ingest.errors import ReadError
 from ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_text
 
@@ -25,14 +26,6 @@ PAGE_1 = ["Inspection of children's services", "1. The council's services are go
 PAGE_2 = ["3. Children are seen promptly.", "4. Plans are reviewed on time."]
 
 
-def make_pdf(path: Path, pages: list[list[str]]) -> Path:
-    c = canvas.Canvas(str(path), pagesize=A4)
-    for lines in pages:
-        for i, line in enumerate(lines):
-            c.drawString(72, 780 - 20 * i, line)
-        c.showPage()
-    c.save()
-    return path
 
 
 def read_error(path: Path, reason_part: str, **kwargs) -> ReadError:

@@ -1,0 +1,49 @@
+"""The guard's rules on short inline paragraphs (no model: every claim here is decided by
+its words, and the stand-in embedder fails the test if the guard asks it)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import _make_report
+from rag.guard import guard
+from rag.model import Draft, Hit
+
+
+class NoModel:
+    def embed(self, texts):
+        raise AssertionError(f"the guard needed the model for {texts!r}")
+
+
+def hits_for(*paragraphs) -> list[Hit]:
+    report = _make_report(paragraphs=list(paragraphs))
+    return [Hit(report.meta, p, 1.0) for p in report.paragraphs]
+
+
+def kept(hits: list[Hit], *claims: str) -> list[str]:
+    draft = Draft(tuple((claim, (0,)) for claim in claims))
+    return [s.text for s in guard(draft, hits, NoModel(), 0.55).sentences]
+
+
+PROSE = ("70", ("Overall effectiveness",),
+         "The overall effectiveness of services for looked after children is good. "
+         "Leaders show outstanding ambition for children in care.")
+
+
+def test_a_grade_word_must_sit_beside_what_it_grades():
+    hits = hits_for(PROSE)
+    assert kept(hits, "The overall effectiveness of services for looked after children is good.") == [
+        "The overall effectiveness of services for looked after children is good."]
+    # 'outstanding' is in the paragraph, but given to ambition, not to overall effectiveness
+    assert kept(hits, "Overall effectiveness is outstanding.") == []
+    assert kept(hits, "Leaders show outstanding ambition.") == ["Leaders show outstanding ambition."]
+
+
+def test_a_grade_line_names_its_area_in_the_heading_path():
+    hits = hits_for(("5", ("Services for looked after children", "Being healthy"), "Good"))
+    assert kept(hits, "Being healthy is good.") == ["Being healthy is good."]
+    assert kept(hits, "Being healthy is outstanding.") == []
+
+
+@pytest.mark.parametrize("claim", ["The council has 15 foster carers.", "Overall effectiveness is adequate."])
+def test_a_grade_word_or_number_the_paragraph_lacks_is_dropped(claim):
+    assert kept(hits_for(PROSE), claim) == []

@@ -11,9 +11,10 @@
    similarity >= the support threshold (settings.support_threshold, 0.55) -- and,
    either way, every number and grade word in the sentence ('15', 'adequate',
    'outstanding') is in the evidence: those are what a briefing note must not get wrong.
-   A grade word must also be given to what the sentence grades: in a paragraph of
-   several sentences, one sentence holds the grade word and another word of the
-   claim ('outstanding ambition' does not back 'overall effectiveness is outstanding').
+   A grade word must also be given to what the sentence grades: in a retrieved
+   paragraph of several sentences, one sentence holds the grade word and another word
+   of the claim ('outstanding ambition' does not back 'overall effectiveness is
+   outstanding'); a judgement record's paragraph needs no such check.
    A verbatim quote scores lexical 1.0. Unsupported sentences are dropped and
    counted; an answer left with none becomes an abstention.
 """
@@ -101,13 +102,14 @@ def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> li
 
 
 def _units(hit: Hit) -> list[set[str]]:
-    """Where a grade word must sit beside the claim's words: each sentence of a paragraph
-    of several, or the whole evidence of a one-sentence paragraph (a grade line or table
-    row names its area in the heading path)."""
+    """Where a grade word must sit beside the claim's words: each sentence of a retrieved
+    paragraph of several. None (no such check) for a paragraph of one sentence (a grade
+    line or table row names its area in its headings) or one a judgement record was
+    read from (the record ties the area to the grade)."""
     own = split_sentences(hit.paragraph.text)
-    if len(own) > 1:
-        return [set(tokenize(s)) for s in own]
-    return [set(tokenize(_evidence(hit)))]
+    if hit.source == "record" or len(own) < 2:
+        return []
+    return [set(tokenize(s)) for s in own]
 
 
 def _lexical(sentence: str, evidence: str, units: list[set[str]] | None = None) -> float:

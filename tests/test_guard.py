@@ -2,6 +2,8 @@
 its words, and the stand-in embedder fails the test if the guard asks it)."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from conftest import _make_report
@@ -47,3 +49,13 @@ def test_a_grade_line_names_its_area_in_the_heading_path():
 @pytest.mark.parametrize("claim", ["The council has 15 foster carers.", "Overall effectiveness is adequate."])
 def test_a_grade_word_or_number_the_paragraph_lacks_is_dropped(claim):
     assert kept(hits_for(PROSE), claim) == []
+
+
+def test_a_judgement_records_paragraph_needs_no_such_check():
+    # the record tied 'overall effectiveness' to this paragraph's grade when it was parsed
+    text = ("Children's services in Poole require improvement to be good. "
+            "The local authority has made progress since the last inspection.")
+    (hit,) = hits_for(("1", ("Executive summary",), text))
+    claim = "Overall effectiveness: requires improvement to be good."
+    assert kept([hit], claim) == []  # retrieved text: the sentence with the grade names no area
+    assert kept([dataclasses.replace(hit, source="record")], claim) == [claim]

@@ -62,8 +62,11 @@ def main(argv: list[str]) -> int:
     print(HEADER + row)
     if not RESULTS.exists():
         RESULTS.write_text("# Ingest benchmark (python bench/ingest.py)\n\n" + HEADER, encoding="utf-8")
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(row + "\n")
+    # The row joins the ingest table at the top, before the sections that follow it.
+    text = RESULTS.read_text(encoding="utf-8")
+    cut = text.find("\n\n## ")
+    cut = len(text.rstrip("\n")) if cut < 0 else cut
+    RESULTS.write_text(text[:cut].rstrip("\n") + "\n" + row + text[cut:], encoding="utf-8")
     return 1 if failed else 0
 
 

@@ -793,16 +793,19 @@ def _real_doc_ids() -> set[str]:
     return {doc_id_for(Path(name)) for name in load_manifest(CORPUS)}
 
 
+def _timed(work):
+    """``work()``'s result and the seconds it took."""
+    t = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - t
+
+
 def child_ingest(library: Path, data: Path) -> dict:
     from ingest.pipeline import Ingestor
 
     ingestor = Ingestor(_settings(data, library))
-    t = time.perf_counter()
-    ingestor.warm_up()
-    load = time.perf_counter() - t
-    t = time.perf_counter()
-    results = ingestor.ingest([library])
-    total = time.perf_counter() - t
+    _, load = _timed(ingestor.warm_up)
+    results, total = _timed(lambda: ingestor.ingest([library]))
     failed = [f"{r.path.name}: {r.error}" for r in results if r.failed]
     step = lambda rs, *names: sum(r.timings.get(n, 0.0) for r in rs for n in names)  # noqa: E731
     q = max(1, len(results) // 4)  # does storing slow down as the collection grows?
@@ -857,37 +860,22 @@ def child_query(library: Path, data: Path) -> dict:
 
     settings = _settings(data, library)
     items = read_set(DEFAULT_SET)
-    t = time.perf_counter()
-    embedder = load_embedder(settings)
-    model_load = time.perf_counter() - t
+    embedder, model_load = _timed(lambda: load_embedder(settings))
     system = AssistantSystem(settings, embedder=embedder)
-    t = time.perf_counter()
-    system.chain.warm_up()  # records + keyword index: what every process that answers pays
-    warm_up = time.perf_counter() - t
+    # records + keyword index: what every process that answers pays
+    _, warm_up = _timed(system.chain.warm_up)
     retriever = system.chain.retriever
-    t = time.perf_counter()
-    system.warm_up()  # the evaluation's: first Chroma query (HNSW load) and the paragraph lookup
-    first_search = time.perf_counter() - t
+    # the evaluation's: first Chroma query (HNSW load) and the paragraph lookup
+    _, first_search = _timed(system.warm_up)
     # The warm-up's parts, timed again on their own.
-    t = time.perf_counter()
-    reports = retriever.index.reports()
-    records_load = time.perf_counter() - t
-    items = [((r.doc_id, p.locator), keyword_text(p)) for r in reports for p in r.paragraphs if _searchable(p)]
-    t = time.perf_counter()
-    built = KeywordIndex().build(items)
-    bm25_build = time.perf_counter() - t
-    t = time.perf_counter()  # what refresh() pays after an ingest: earlier analyses reused
-    KeywordIndex().build(items, cache=built.analysed)
-    bm25_rebuild = time.perf_counter() - t
-    del built
-    t = time.perf_counter()
-    for _ in range(5):
-        retriever.index.hashes()
-    hashes_ms = (time.perf_counter() - t) / 5 * 1000
-    t = time.perf_counter()
-    for _ in range(5):
-        retriever.index.version()
-    version_ms = (time.perf_counter() - t) / 5 * 1000
+    reports, records_load = _timed(retriever.index.reports)
+    texts = [((r.doc_id, p.locator), keyword_text(p)) for r in reports for p in r.paragraphs if _searchable(p)]
+    built, bm25_build = _timed(lambda: KeywordIndex().build(texts))
+    # what refresh() pays after an ingest: earlier analyses reused
+    _, bm25_rebuild = _timed(lambda: KeywordIndex().build(texts, cache=built.analysed))
+    built = None  # frees the index before the questions
+    hashes_ms = _timed(lambda: [retriever.index.hashes() for _ in range(5)])[1] / 5 * 1000
+    version_ms = _timed(lambda: [retriever.index.version() for _ in range(5)])[1] / 5 * 1000
     system.chain.ask(items[0].question)  # one whole question, untimed: the process is warm after it
     system.warm_up = lambda: None  # ask_all would warm up again; done already
 
@@ -953,9 +941,9 @@ def child_query(library: Path, data: Path) -> dict:
     for k in items:
         if not k.answerable:
             continue
-        t = time.perf_counter()
-        found = retriever.search(k.question, Filters(), k=5).hits
-        search_ms.append((time.perf_counter() - t) * 1000)
+        retrieval, seconds = _timed(lambda: retriever.search(k.question, Filters(), k=5))
+        found = retrieval.hits
+        search_ms.append(seconds * 1000)
         docs = {d for d, _ in gold_keys(k)} | {k.doc_id}
         hits5 += any(h.meta.doc_id in docs and contains_evidence(h.paragraph, k.evidence) for h in found)
         top5_copies += sum(h.meta.doc_id not in real for h in found)
@@ -990,9 +978,7 @@ def child_baseline(library: Path, data: Path) -> dict:
 
     settings = _settings(data, library)
     items = read_set(DEFAULT_SET)
-    t = time.perf_counter()
-    embedder = load_embedder(settings)
-    load = time.perf_counter() - t
+    embedder, load = _timed(lambda: load_embedder(settings))
     embed_s = [0.0]
     embed = embedder.embed
 
@@ -1005,9 +991,7 @@ def child_baseline(library: Path, data: Path) -> dict:
 
     embedder.embed = timed_embed
     baseline = NaiveBaseline(settings, embedder=embedder, corpus_dir=library)
-    t = time.perf_counter()
-    baseline.warm_up()  # read + parse (for doc ids) + split + embed + add: its whole ingest
-    total = time.perf_counter() - t
+    _, total = _timed(baseline.warm_up)  # read + parse (for doc ids) + split + embed + add: its whole ingest
     embedder.embed = embed
     summary = ask_all(baseline, items, _quiet()).summary.as_dict()
     return {"chunks": len(baseline.chunks), "characters": sum(len(c) for _, _, c in baseline.chunks),

@@ -84,7 +84,7 @@ def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> li
     pairs = [(text, r) for text, refs in items for r in refs]
     if not pairs:
         return [[] for _ in items]
-    lexical = [_lexical(text, _evidence(hits[r]), _units(hits[r])) for text, r in pairs]
+    lexical = [_lexical(text, hits[r]) for text, r in pairs]
     need_vectors = [i for i, lex in enumerate(lexical) if LEXICAL / 2 <= lex < LEXICAL]
     cosine = {}
     if need_vectors:
@@ -112,19 +112,20 @@ def _units(hit: Hit) -> list[set[str]]:
     return [set(tokenize(s)) for s in own]
 
 
-def _lexical(sentence: str, evidence: str, units: list[set[str]] | None = None) -> float:
-    """Share of the sentence's own words found in the evidence; 0 if a number or a
-    grade word is not, or a grade word is in no unit that shares another word of the
-    sentence (``units``: see ``_units``)."""
+def _lexical(sentence: str, hit: Hit) -> float:
+    """Share of the sentence's own words found in the hit's evidence; 0 if a number or a
+    grade word is not, or a grade word is in no unit (``_units``) that shares another
+    word of the sentence."""
     words = [t for t in tokenize(sentence) if t not in _FRAME]
     if not words:
         return 0.0
-    have = set(tokenize(evidence))
+    have = set(tokenize(_evidence(hit)))
     if any(w not in have for w in words if w in _CRITICAL or w.isdigit()):
         return 0.0
-    claim = set(words) - _CRITICAL
-    for w in set(words) & _CRITICAL:
-        if units and claim and not any(w in unit and claim & unit for unit in units):
+    graded, claim = set(words) & _CRITICAL, set(words) - _CRITICAL
+    if graded and claim:  # the paragraph is split into sentences only for a graded claim
+        units = _units(hit)
+        if units and not all(any(w in unit and claim & unit for unit in units) for w in graded):
             return 0.0
     return sum(1 for w in words if w in have) / len(words)
 

@@ -56,3 +56,58 @@ def framework_for(year: int, grades: list[str]) -> str:
     if year >= 2018:
         return "ILACS (2018-)"
     return "safeguarding and looked after children (2009-2012)"
+
+
+# --- canonical judgement fields --------------------------------------------------------
+# One name for the same judgement across frameworks, so that questions and checks can
+# ask for 'help_and_protection' whether a report printed 'The experiences and progress of
+# children who need help and protection' (ILACS) or 'Children who need help and
+# protection' (SIF). Order: how reports print them.
+FIELDS = (
+    "overall_effectiveness",
+    "impact_of_leaders",
+    "help_and_protection",
+    "in_care",
+    "care_leavers",
+    "adoption",
+    "lscb",
+    "safeguarding_overall",
+    "lac_overall",
+    "capacity_to_improve",
+)
+FRAMEWORKS = {
+    "ilacs": "ILACS (2018-)",
+    "sif": "single inspection framework (2013-2018)",
+    "safeguarding_lac": "safeguarding and looked after children (2009-2013)",
+    "lac": "looked after children (2009-2013)",
+}
+# First match wins; patterns are searched in the whitespace-folded, lower-cased label.
+_FIELD_PATTERNS = (
+    ("lscb", r"safeguarding (children|adults)? ?(board|partnership)|\blscb\b"),
+    ("overall_effectiveness", r"^overall effectiveness$|^children.?s services in |overall effectiveness of (the )?(local authority|children)"),
+    ("impact_of_leaders", r"impact of leaders|leadership,? management and governance"),
+    ("help_and_protection", r"children who need help and protection"),
+    ("adoption", r"^adoption\b|adoption performance"),
+    ("care_leavers", r"^(the )?(experiences and progress of )?care leavers$|progress of care leavers|^care leavers"),
+    ("in_care", r"children in care|children looked after and achieving permanence|achieving permanence"),
+    ("capacity_to_improve", r"capacity (to|for) improv"),
+)
+
+
+def field_for(area: str, part: str = "") -> str:
+    """The canonical field (one of FIELDS) of a judgement printed as ``area``, or ''.
+
+    ``part`` is the report part the judgement sits in, which tells the 2009-2013
+    'Overall effectiveness' of safeguarding services from that of looked after children.
+    """
+    label = " ".join(area.lower().replace("\u2019", "'").split()).strip(" .:")
+    for name, pattern in _FIELD_PATTERNS:
+        if re.search(pattern, label):
+            if name == "overall_effectiveness" and label == "overall effectiveness":
+                p = part.lower()
+                if "looked after" in p:
+                    return "lac_overall"
+                if "safeguarding" in p and "board" not in p:
+                    return "safeguarding_overall"
+            return name
+    return ""

@@ -46,6 +46,14 @@ class ReportMeta:
     voice: Voice
     source_file: str
     period: str = ""
+    # Read from an Ofsted report's own cover (ingest/cover.py); '' where not printed.
+    # Dates are ISO 'YYYY-MM-DD'.
+    inspection_start: str = ""
+    inspection_end: str = ""
+    published: str = ""
+    lead_inspector: str = ""
+    framework: str = ""  # ingest.grades.FRAMEWORKS key: 'ilacs', 'sif', 'safeguarding_lac', 'lac'
+    inspection_kind: str = ""  # 'standard', 'short', ... where the report says
 
     @property
     def place(self) -> str:
@@ -116,7 +124,11 @@ class Judgement:
     grade_number: int | None
     framework: str
     locator: str
-    source: str  # 'grade line', 'table', 'heading', 'sentence'
+    source: str  # 'grade line', 'table', 'grid', 'heading', 'sentence'
+    # The judgement's canonical name across frameworks (ingest.grades.FIELDS), e.g.
+    # 'overall_effectiveness', 'help_and_protection', 'in_care', 'care_leavers', 'lscb';
+    # '' for an area with no canonical name (a 2011 outcome area such as 'Being healthy').
+    field: str = ""
 
     def to_dict(self) -> dict:
         d = asdict(self)

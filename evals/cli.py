@@ -1,12 +1,15 @@
-"""``python -m evals``: run the evaluation.
+"""``python -m evals``: run the evaluation, or measure the reading of the real library.
 
     python -m evals run [--set FILE] [--backend extractive|openai|ollama] [--k N]
                         [--baseline] [--out DIR] [--thresholds FILE]
+    python -m evals library DIR [--out FILE] [--check] [--limit N] [--authority NAME]
+                                [--workers N]
 
 Settings are read once from the environment (as for ``python -m rag``); ``--k``
 overrides RAG_TOP_K and ``--backend`` RAG_LLM (extractive is RAG_LLM=none). Exit
 status: 0 every threshold met, 1 a threshold failed or an error (one ``error:`` line),
-2 bad usage.
+2 bad usage. ``library`` (evals/library_agreement.py) exits 0, or 1 with ``--check`` when
+a target is missed.
 """
 from __future__ import annotations
 
@@ -22,6 +25,11 @@ BACKENDS = {"extractive": "none", "openai": "openai", "ollama": "ollama"}
 def main(argv: list[str] | None = None) -> int:
     offline()
     args = _parser().parse_args(argv)
+    if args.command == "library":
+        from . import library_agreement
+
+        return guarded(lambda: library_agreement.main(args.dir, out=args.out, check=args.check, limit=args.limit,
+                                                      authority=args.authority, workers=args.workers))
     from .runner import RunOptions, run
 
     def evaluate() -> int:
@@ -45,4 +53,24 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline and compare")
     r.add_argument("--out", type=Path, help="report folder (default evals/reports)")
     r.add_argument("--thresholds", type=Path, help="thresholds TOML (default evals/thresholds.toml)")
+    lib = sub.add_parser("library", help="read every PDF of the real library (no embedding) and report agreement "
+                         "with its catalogue.csv and grades.csv, and intact paragraph numbering")
+    lib.add_argument("dir", type=Path, help="the library folder (pdf/, catalogue.csv, grades.csv), "
+                     "e.g. ../shared/library")
+    lib.add_argument("--out", type=Path, help="also write the full report (every disagreement) here; "
+                     "it holds CSV values, so it must be outside the repository")
+    lib.add_argument("--check", action="store_true", help="exit 1 when a target (99%%) is missed")
+    lib.add_argument("--limit", type=_positive, help="read only the first N files")
+    lib.add_argument("--authority", help="read only this authority's reports (a folder under pdf/)")
+    lib.add_argument("--workers", type=_positive, default=2, help="worker processes (default 2)")
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return n

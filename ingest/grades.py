@@ -28,14 +28,14 @@ GRADED_JUDGEMENT = re.compile(
 )
 JUDGEMENT_SENTENCE = re.compile(
     r"^(?P<area>[A-Z][\w'\u2019 ,()-]{3,80}?) (?:is|are|requires?) "
-    r"(?P<grade>outstanding|good|adequate|inadequate|improvement to be good)\.?$"
+    r"(?P<grade>outstanding|good|adequate|inadequate|improvement(?: to be good)?)\.?$"
 )
 
 
 def normalise_grade(printed: str) -> str | None:
     """'Good' -> 'good'; 'Requires improvement\nto be good' -> 'requires improvement to be good'."""
     key = " ".join(printed.lower().split()).strip(" .")
-    if key.startswith("improvement to be good"):
+    if key == "improvement" or key.startswith("improvement to be good"):
         key = "requires " + key
     return _GRADE_WORDS.get(key)
 
@@ -44,18 +44,25 @@ def grade_from_number(number: int) -> str:
     return _NUMBER_GRADE[number]
 
 
-def framework_for(year: int, grades: list[str]) -> str:
-    """Which Ofsted framework a set of judgements was made under.
+def framework_for(year: int, grades: list[str], areas: list[str] = ()) -> str:
+    """Which Ofsted framework a set of judgements was made under (a FRAMEWORKS label),
+    for a report whose cover does not say.
 
-    'Adequate' belongs to the 2009-2012 safeguarding and looked after children
-    framework; 'requires improvement to be good' to the 2013-2017 single
-    inspection framework (SIF), and to the ILACS framework from 2018.
+    The areas tell first: ILACS judges 'the impact of leaders' and 'the experiences and
+    progress of' children, the SIF 'leadership, management and governance' and children
+    'achieving permanence'. Then the grades: 'adequate' belongs to 2009-2013 and
+    'requires improvement to be good' came with the SIF. Then the year.
     """
-    if "requires improvement to be good" in grades or 2013 <= year <= 2017:
-        return "single inspection framework (2013-2017)"
-    if year >= 2018:
-        return "ILACS (2018-)"
-    return "safeguarding and looked after children (2009-2012)"
+    labels = " ".join(a.lower() for a in areas)
+    if "impact of leaders" in labels:
+        return FRAMEWORKS["ilacs"]
+    if "achieving permanence" in labels or "leadership, management and governance" in labels:
+        return FRAMEWORKS["sif"]
+    if "adequate" in grades or year <= 2012:
+        return FRAMEWORKS["safeguarding_lac"]
+    if "requires improvement to be good" in grades and year <= 2018 or 2013 <= year <= 2017:
+        return FRAMEWORKS["sif"]
+    return FRAMEWORKS["ilacs"]
 
 
 # --- canonical judgement fields --------------------------------------------------------

@@ -81,6 +81,11 @@ def _place(authority: str) -> str:
     return authority
 
 
+# Locators of the judgement grid an inspection report prints on its first page:
+# 'judgements row 1' is its first graded area.
+GRID = "judgements"
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One citable unit of a report, as printed.

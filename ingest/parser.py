@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .grades import GRADE_LINE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, normalise_grade
-from .model import Kind, Paragraph, Report, ReportMeta, Voice
+from .model import GRID, Kind, Paragraph, Report, ReportMeta, Voice
 from .records import extract
 from .textnorm import ends_sentence, normalise, starts_lower
 
@@ -64,6 +64,9 @@ _PARTS = re.compile(
     re.I,
 )
 HEADING_MAX = 90
+# A numbered line of more words than this is a paragraph that introduces a list ('1. Put
+# into place an effective performance management framework; this to include'), not a title.
+_TITLE_WORDS = 10
 # A line ending in one of these is a sentence cut short, not a title.
 _FUNCTION_WORDS = {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "its", "of", "on",
                    "or", "that", "the", "their", "to", "was", "were", "which", "who", "with"}
@@ -261,7 +264,8 @@ def _is_heading_here(line: str, nxt: str | None, layout: Layout) -> bool:
 def _numbered(num: str, text: str) -> Seg:
     # 'Dorset Families Matter (Troubled Families)' is a title: a closing bracket
     # does not end a sentence here.
-    if _heading_like(text) and not text.rstrip().endswith((".", "!", "?", ":", ";")):
+    if _heading_like(text) and not text.rstrip().endswith((".", "!", "?", ":", ";")) \
+            and len(text.split()) <= _TITLE_WORDS and ";" not in text:
         return Seg("heading", text, number=num, level=num.count(".") + 1)
     return Seg("numbered", text, number=num)
 
@@ -334,6 +338,7 @@ class _State:
     lead_para: str = ""  # last unnumbered paragraph's locator suffix, for its list
     numbered_headings: bool = False
     ofsted_parts: bool = True
+    grid_rows: int = 0  # rows read so far of the report's judgement grid
 
 
 def parse(text: str, meta: ReportMeta) -> Report:
@@ -533,6 +538,14 @@ def _lead_text(out: list[_Draft], st: _State) -> str:
 
 def _on_table_row(st: _State, seg: Seg, out: list[_Draft]) -> None:
     filled = [c for c in seg.cells if c]
+    if _grid_header(filled):
+        return  # 'Judgement | Grade' above the grid
+    if _grid_row(st, filled):
+        st.grid_rows += 1
+        area = _ROW_NUMBER.sub("", filled[0])
+        out.append(_Draft(Kind.TABLE_ROW, f"{area} | {filled[-1]}", _path(st), None, "",
+                          locator=f"{GRID} row {st.grid_rows}", cells=(area, filled[-1])))
+        return
     if len(filled) == 1 and seg.cells and seg.cells[0] and _heading_like(filled[0]):
         st.table_group = filled[0]  # a group label row: 'Safeguarding services\t'
         return
@@ -552,6 +565,21 @@ def _on_table_row(st: _State, seg: Seg, out: list[_Draft]) -> None:
     st.counters[(id(key), "row")] += 1
     out.append(_Draft(Kind.TABLE_ROW, seg.text, path, key, f"row {st.counters[(id(key), 'row')]}",
                       cells=seg.cells, lead_in=lead, group=st.table_group))
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.?\s+")
+
+
+def _grid_header(cells: list[str]) -> bool:
+    return [c.lower() for c in cells] == ["judgement", "grade"]
+
+
+def _grid_row(st: _State, cells: list[str]) -> bool:
+    """A row 'area | grade' of the grid at the front of a report: before its first
+    numbered paragraph and outside any list a numbered paragraph introduces (the grades
+    tables inside Darlington's paragraph 10, the Record of main findings at the back)."""
+    return (len(cells) == 2 and _grade_only(cells[1]) and not st.anchor and not st.last_int
+            and not st.appendix and not any(_norm(h.text).startswith("record of main findings") for h in st.stack))
 
 
 def _looks_like_header(cells: tuple[str, ...]) -> bool:

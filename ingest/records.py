@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import re
 
-from .grades import GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, framework_for, grade_from_number, normalise_grade
-from .model import Judgement, Kind, Paragraph, Recommendation, ReportMeta
+from .grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, field_for, framework_for, grade_from_number,
+                     normalise_grade)
+from .model import GRID, Judgement, Kind, Paragraph, Recommendation, ReportMeta
 
 _RECOMMENDATION_HEADING = re.compile(r"^(recommendations|areas for improvement)\b", re.I)
 _TIMESCALE = re.compile(
     r"\b(immediately|immediate|within (?:\w+|\d+) (?:weeks?|months?)|by \w+ \d{4})\b", re.I
 )
-_OVERALL = re.compile(r"^children'?s services in \w+", re.I)
+_OVERALL = re.compile(r"^children['\u2019]?s services in \w+", re.I)
 
 
 def extract(paragraphs: list[Paragraph] | tuple[Paragraph, ...], meta: ReportMeta) -> tuple[list[Judgement], list[Recommendation]]:
@@ -39,12 +40,18 @@ def judgements(paragraphs, meta: ReportMeta) -> list[Judgement]:
             area, printed = [c for c in p.cells if c]
             grade = normalise_grade(printed)
             if grade:
-                found.append((p, area, printed, grade, None, "table"))
-    framework = framework_for(meta.year, [f[3] for f in found])
-    return [
-        Judgement(meta.doc_id, area, p.heading_path, printed, grade, number, framework, p.locator, source)
-        for p, area, printed, grade, number, source in found
-    ]
+                source = "grid" if p.locator.startswith(GRID + " row") else "table"
+                found.append((p, area, printed, grade, None, source))
+    framework = FRAMEWORKS.get(meta.framework) or framework_for(meta.year, [f[3] for f in found], [f[1] for f in found])
+    graded = {field_for(area) for p, area, *_ in found if p.locator.startswith(GRID + " row")} - {""}
+    out: list[Judgement] = []
+    for p, area, printed, grade, number, source in found:
+        name = field_for(area, " > ".join(p.heading_path))
+        if source != "grid" and name in graded:
+            continue  # the section that repeats a grade of the grid: one judgement, one grade
+        out.append(Judgement(meta.doc_id, area, p.heading_path, printed, grade, number, framework,
+                             p.locator, source, name))
+    return out
 
 
 def _sentence_grade(text: str) -> str | None:

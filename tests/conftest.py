@@ -132,7 +132,7 @@ def _make_report(
         paras.append(Paragraph(doc_id, locator, path, kind, text, order, number=number, lead_in=lead_in))
     judg = tuple(
         Judgement(doc_id, area, tuple(path), grade.capitalize(), grade, None,
-                  "safeguarding and looked after children (2009-2012)", f"{area} grade", "grade line")
+                  "safeguarding and looked after children (2009-2013)", f"{area} grade", "grade line")
         for area, path, grade in judgements
     )
     recs = tuple(Recommendation(doc_id, text, timescale, "", locator) for locator, text, timescale in recommendations)

@@ -72,9 +72,10 @@ def test_windows_1252_prose_is_accepted(tmp_path: Path):
     assert read_text(f) == "The council’s plan costs £2m – “good” progress.\n"
 
 
-def test_pdf_pages_are_joined_by_a_blank_line(tmp_path: Path):
+def test_pdf_paragraphs_are_blocks_across_pages(tmp_path: Path):
+    # A title and numbered paragraphs, one line each: each is a block of its own.
     text = read_text(make_pdf(tmp_path / "r.pdf", [PAGE_1, PAGE_2]))
-    assert text == "\n".join(PAGE_1) + "\n\n" + "\n".join(PAGE_2)
+    assert text == "\n\n".join(PAGE_1 + PAGE_2)
 
 
 def test_pdf_encrypted_with_empty_user_password_is_read(tmp_path: Path):
@@ -83,7 +84,7 @@ def test_pdf_encrypted_with_empty_user_password_is_read(tmp_path: Path):
     writer.encrypt(user_password="", owner_password="owner")
     out = tmp_path / "locked-for-editing.pdf"
     writer.write(out)
-    assert read_text(out) == "\n".join(PAGE_1)
+    assert read_text(out) == "\n\n".join(PAGE_1)
 
 
 def test_docx_keeps_document_order_lists_and_tables(tmp_path: Path):
@@ -218,16 +219,22 @@ def test_corrupt_pdf(tmp_path: Path):
     read_error(f, "PDF is corrupt or not a PDF")
 
 
-def test_corrupt_pdf_reports_pypdf_reason(tmp_path: Path):
+def test_corrupt_pdf_reports_pdfium_reason(tmp_path: Path):
     f = tmp_path / "bad.pdf"
     f.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF\n")
-    err = read_error(f, "PDF is corrupt or not a PDF (pypdf: ")
+    err = read_error(f, "PDF is corrupt or not a PDF (PDFium: ")
     assert len(err.reason) < 200
 
 
 def test_html_saved_as_pdf(tmp_path: Path):
     f = tmp_path / "download.pdf"
     f.write_text("<html><body>404 Not Found</body></html>")
+    read_error(f, "is a web page saved with a .pdf name, not a PDF; download the report's PDF again")
+
+
+def test_other_file_saved_as_pdf(tmp_path: Path):
+    f = tmp_path / "notes.pdf"
+    f.write_text("Some notes, not a PDF at all.")
     read_error(f, "no %PDF header")
 
 

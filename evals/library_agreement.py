@@ -293,7 +293,7 @@ def furniture_locators(paragraphs: Sequence[Paragraph], title: str = "") -> tupl
             why = "title"
         elif name.isdigit() and not (p.kind is Kind.PARAGRAPH and p.number == name) \
                 and any(h.strip() == name for h in p.heading_path):
-            why = "page number"
+            why = "number as heading"
         if why:
             out.append((p.locator, why))
         elif not has_title and name != "cover" and not p.number:
@@ -592,8 +592,8 @@ def _special_table(c: Comparison) -> list[str]:
 _RULES = ("Compared only where the other tool has a real value. authority: case, punctuation and '&' folded; "
           "lead_inspector: whitespace (also around hyphens), case and quotes folded; dates: equal ISO strings; "
           "judgements: our records with that `field`, one grade equal to theirs after `normalise_grade`. Intact: "
-          "printed paragraph numbers 1..N once each and not cut, and no locator with a date, the title or a page "
-          "number (evals/library_agreement.py).")
+          "printed paragraph numbers 1..N once each and not cut, and no locator with a date, the title or a bare "
+          "number read as a heading (page number, footnote mark) (evals/library_agreement.py).")
 
 
 def _shown(special: str) -> str:

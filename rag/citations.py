@@ -14,7 +14,7 @@ _PRINTED = re.compile(r"^\d+(\.\d+)*(( item| row) \d+|\(\w+\)|, .+)?$")
 def label(meta: ReportMeta, paragraph: Paragraph) -> str:
     loc = paragraph.locator
     where = f"para {loc}" if _PRINTED.match(loc) else loc
-    return f"{meta.short_title}, {where}"
+    return f"{meta.short_title}, {where}" if where else meta.short_title  # no locator: the report alone
 
 
 def source_line(meta: ReportMeta, paragraph: Paragraph) -> str:
@@ -22,7 +22,7 @@ def source_line(meta: ReportMeta, paragraph: Paragraph) -> str:
     who = "Ofsted" if meta.voice is Voice.OFSTED else meta.publisher or meta.authority
     loc = paragraph.locator
     where = f"paragraph {loc}" if _PRINTED.match(loc) else loc
-    return f"{who} ({meta.year}) {meta.title}, {where}"
+    return f"{who} ({meta.year}) {meta.title}, {where}" if where else f"{who} ({meta.year}) {meta.title}"
 
 
 def citation(n: int, meta: ReportMeta, paragraph: Paragraph, support: tuple[str, ...] = ()) -> Citation:

@@ -5,7 +5,10 @@
     python -m rag export --in ANSWERS.jsonl --format docx|md|csv --out FILE [--title TITLE]
 
 Exit status: 0 answered (an abstention is an answer) or exported, 1 an error (one
-``error:`` line), 2 a question we cannot take (empty, too long) or bad usage.
+``error:`` line), 2 a question we cannot take (empty, too long) or bad usage. In batch
+mode a line that cannot be asked, or that meets an unexpected error, gets an ``error``
+field and the other lines are still answered; the status is then 2, or 1 if a line met
+an error (its traceback goes to ``RAG_DATA_DIR/logs/errors.log``, not the terminal).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from ingest.entry import guarded, offline
 from ingest.errors import QuestionError, RagError
 from ingest.settings import Settings
 
+from . import errorlog
 from .briefing import FORMATS, parse_answers, write
 from .model import Answer, Filters
 
@@ -75,21 +79,34 @@ def _batch(args, settings: Settings) -> int:
         raise QuestionError("batch mode needs both --in QUESTIONS.jsonl and --out ANSWERS.jsonl")
     rows = _read_jsonl(args.inp)
     chain = _chain(settings)  # the model loads once for the whole file
-    bad = 0
+    bad = failed = 0
+
+    def say(n: int, message: str) -> None:
+        lead = "\n" if n > 1 else ""  # a line of its own, not after the progress count
+        print(f"{lead}error: {args.inp}:{n}: {message}", file=sys.stderr)
+
     with open(args.out, "w", encoding="utf-8") as out:
         for n, row in enumerate(rows, 1):
             qid = str(row.get("id", n))
             try:
-                filters = Filters(row.get("authority"), _year(row.get("year"), args.inp, n), row.get("doc_id"))
+                filters = Filters(_text(row, "authority"), _year(row.get("year"), args.inp, n), _text(row, "doc_id"))
                 record = chain.ask(row.get("question", ""), filters).to_dict(id=qid)
             except QuestionError as exc:
                 bad += 1
                 record = {"id": qid, "question": row.get("question"), "error": str(exc)}
-                print(f"error: {args.inp}:{n}: {exc}", file=sys.stderr)
+                say(n, str(exc))
+            except RagError:
+                raise  # the index or the model cannot be used: no later line would fare better
+            except Exception as exc:  # a bug met by this question: the others are still answered
+                failed += 1
+                message = errorlog.record(settings, exc, f"{args.inp}:{n} id {qid}: {row.get('question')!r}")
+                record = {"id": qid, "question": row.get("question"), "error": message}
+                say(n, message)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             print(f"\r{n}/{len(rows)} answered", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    return 2 if bad else 0
+    # 1 when a line met an error (as for a single question), else 2 when a line could not be asked
+    return 1 if failed else 2 if bad else 0
 
 
 def _export(args) -> int:
@@ -139,6 +156,15 @@ def _read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
+def _text(row: dict, key: str) -> str | None:
+    value = row.get(key)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise QuestionError(f"{key} {value!r} is not text; give it in quotes")
+    return value
+
+
 def _year(value, path: Path, n: int) -> int | None:
     if value in (None, ""):
         return None
@@ -157,6 +183,7 @@ def render(answer: Answer) -> str:
         lines.append(f"Dropped {answer.unsupported_sentences} sentence(s) the cited paragraphs do not support.")
     for c in answer.citations or answer.suggestions:
         mark = f"[{c.n}]" if answer.citations else "-"
-        lines += ["", f"{mark} {c.label} ({c.voice.description})", "    " + " > ".join(c.heading_path),
-                  "    " + c.text]
+        lines += ["", f"{mark} {c.label} ({c.voice.description})"]
+        lines += ["    " + " > ".join(c.heading_path)] if c.heading_path else []  # none read: no empty line
+        lines += ["    " + c.text]
     return "\n".join(lines)

@@ -59,7 +59,8 @@ def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
     sentences = []
     for report, f in found:
         if f in chosen:
-            sentences.append((f.sentence, tuple(_hit(hits, report, loc) for loc in f.locators)))
+            where = [p for p in (_paragraph(report, loc) for loc in f.locators) if p is not None]
+            sentences.append((f.sentence, tuple(_hit(hits, report, p) for p in where)))
     return Draft(tuple(sentences)), hits
 
 
@@ -87,25 +88,21 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             listed = _best(tuple(asked), _best(tuple(asked), listed, lambda j: j.area),
                            lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]
-    if not chosen:
+    # A record with nothing to cite is not said: every sentence of an answer cites a paragraph.
+    cited = [(report, j, where) for report, j in chosen if (where := _said_at(report, j, every=not listing))]
+    if not cited:
         return None
+    chosen = [(report, j) for report, j, _ in cited]
     hits: list[Hit] = []
     sentences = []
     if listing and len(question.grades) == 1:  # the report's own count first: '... nine were graded as good ...'
         for report, js in _by_report(chosen):
             said, p = _stated_count(report, len(js), question.grades[0])
             if p is not None:
-                sentences.append((said, (_hit(hits, report, p.locator),)))
+                sentences.append((said, (_hit(hits, report, p),)))
     areas = Counter(j.area.lower() for _, j in chosen)
-    for report, j in chosen:
-        refs = [_hit(hits, report, j.locator)]
-        if not listing:  # a list cites each record once; a single grade, where else it is said
-            twin = _table_twin(report, j)  # the Record of main findings row for the same area
-            if twin is not None and twin.locator != j.locator:
-                refs.append(_hit(hits, report, twin.locator))
-            said = _in_words(report, j)  # the inspectors' own sentence
-            if said is not None and said.locator != j.locator:
-                refs.append(_hit(hits, report, said.locator))
+    for report, j, where in cited:
+        refs = [_hit(hits, report, p) for p in where]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         number = f" (grade {j.grade_number})" if j.grade_number else ""
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
@@ -117,6 +114,21 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
                         for r, js in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+def _said_at(report: Report, j: Judgement, every: bool) -> list[Paragraph]:
+    """The paragraphs a judgement's sentence cites: the one it was read from and, for a
+    single grade (``every``), where else the report says it: the Record of main findings
+    row for the same area and the inspectors' own sentence. A list cites each record
+    once: its own paragraph, or where the report says it when the record has none (a
+    grade read from a page-one grid). Empty when the report prints it nowhere we know."""
+    own = _paragraph(report, j.locator)
+    if own is not None and not every:
+        return [own]
+    twin = _table_twin(report, j)
+    others = [_paragraph(report, twin.locator) if twin is not None else None, _in_words(report, j)]
+    where = list({p.locator: p for p in [own, *others] if p is not None}.values())
+    return where if every else where[:1]
 
 
 def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
@@ -135,21 +147,24 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
     graded section when it states the grade ('... are adequate overall.'); else the
     first prose paragraph that repeats the grade line or has a sentence naming the area
     and the grade ('Overall, the inspectors judged service provision to be adequate')."""
-    grade = j.grade.lower()
-    if j.source != "table":
+    grade = j.grade.lower().strip()
+    if not grade:
+        return None
+    if j.source != "table" and j.heading_path:  # a judgement with no section has no first paragraph
         for p in report.paragraphs:
             if p.heading_path == j.heading_path and p.kind is Kind.PARAGRAPH:
                 if grade.split()[0] in p.text.lower():
                     return p
                 break
-    line = _norm(report.paragraph(j.locator).text)
+    own = _paragraph(report, j.locator)
+    line = _norm(own.text) if own is not None else ""
     area = {"overal"} if j.area.lower() == "overall effectiveness" else set(tokenize(j.area))
     for p in report.paragraphs:
-        if p.kind is not Kind.PARAGRAPH or p.locator == j.locator:
+        if p.kind is not Kind.PARAGRAPH or (own is not None and p.locator == own.locator):
             continue
         if len(line.split()) >= 5 and line in _norm(p.text):
             return p
-        if any(grade in s.lower() and area <= set(tokenize(s)) for s in split_sentences(p.text)):
+        if area and any(grade in s.lower() and area <= set(tokenize(s)) for s in split_sentences(p.text)):
             return p
     return None
 
@@ -173,6 +188,8 @@ def _or(words) -> str:
 def _part(j: Judgement) -> str:
     """Which part of the report a judgement belongs to: a summary table's group row, or
     the top-level section of a grade line ('Services for looked after children')."""
+    if not j.heading_path:  # read with no section (a page-one grid): no part
+        return ""
     return j.heading_path[-1] if j.source == "table" else j.heading_path[0]
 
 
@@ -206,12 +223,16 @@ def _by_report(chosen: list[tuple[Report, object]]) -> list[tuple[Report, list]]
 # -- recommendations ----------------------------------------------------------------------
 def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
     chosen: list[tuple[Report, Recommendation]] = []
+    printed: dict[Recommendation, Paragraph] = {}
     listing = False
     for report in reports:
         def part_of(r):
             return r.heading_path[0] if r.heading_path else ""
-        listing = not _beyond_parts(question.topic, list(report.recommendations), part_of) or question.wants_list
-        recs = _in_part(_part_words(question), list(report.recommendations), part_of)
+        # A recommendation with nothing to cite is not said (nor counted).
+        at = {r: p for r in report.recommendations if r.text.strip() and (p := _printed_at(report, r)) is not None}
+        printed.update(at)
+        listing = not _beyond_parts(question.topic, list(at), part_of) or question.wants_list
+        recs = _in_part(_part_words(question), list(at), part_of)
         if not listing:
             recs = _best(question.topic, recs, lambda r: f"{r.text} {' '.join(r.heading_path)} {r.timescale}",
                          asked=question.text, own_text=lambda r: r.text)
@@ -226,11 +247,21 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
                 f"responsible: {rec.responsible}" if rec.responsible and rec.responsible not in rec.text else ""]
         if any(when):
             text = f"{text[:-1]} ({'; '.join(w for w in when if w)})."
-        sentences.append((text, (_hit(hits, report, rec.locator),)))
+        sentences.append((text, (_hit(hits, report, printed[rec]),)))
     note = ""
     if listing:
         note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+def _printed_at(report: Report, rec: Recommendation) -> Paragraph | None:
+    """The paragraph a recommendation was read from; where its locator names none, the
+    first paragraph that prints its words."""
+    own = _paragraph(report, rec.locator)
+    if own is not None:
+        return own
+    words = _norm(rec.text)
+    return next((p for p in report.paragraphs if words in _norm(p.text)), None)
 
 
 def _rec_count(report: Report, recs: list[Recommendation]) -> str:
@@ -294,10 +325,21 @@ def _best(topic: tuple[str, ...], records: list, text_of, asked: str = "", own_t
     return best
 
 
-def _hit(hits: list[Hit], report: Report, locator: str) -> int:
+def _paragraph(report: Report, locator: str) -> Paragraph | None:
+    """The paragraph a record names; None where its locator is empty or names none (a
+    record read from a page-one grid, or a paragraph the parser no longer makes)."""
+    if not locator:
+        return None
+    try:
+        return report.paragraph(locator)
+    except KeyError:
+        return None
+
+
+def _hit(hits: list[Hit], report: Report, paragraph: Paragraph) -> int:
     """Index of the hit for this paragraph, added if new."""
     for i, h in enumerate(hits):
-        if h.meta.doc_id == report.doc_id and h.paragraph.locator == locator:
+        if h.meta.doc_id == report.doc_id and h.paragraph.locator == paragraph.locator:
             return i
-    hits.append(Hit(report.meta, report.paragraph(locator), score=1.0, source="record"))
+    hits.append(Hit(report.meta, paragraph, score=1.0, source="record"))
     return len(hits) - 1

@@ -62,3 +62,51 @@ def test_empty_index_says_to_ingest_first(tmp_path):
     proc = run(tmp_path / "empty", "What grade did Dorset get?")
     assert proc.returncode == 1
     assert proc.stderr.strip() == "error: the index is empty: run `python -m ingest corpus/` first"
+
+
+def test_a_question_that_meets_a_bug_fails_alone(corpus_settings, tmp_path, monkeypatch, capsys):
+    """Fault injection: the records answerer raises for one question (as it did for a judgement
+    with no heading path); that line gets a one-line error, its traceback goes to the log, and
+    the lines after it are answered."""
+    from ingest.settings import Settings
+    from rag import cli, errorlog, structured
+
+    real = structured.answer
+
+    def faulty(question, reports):
+        if "being healthy" in question.text:
+            raise IndexError("tuple index out of range")
+        return real(question, reports)
+
+    monkeypatch.setattr(structured, "answer", faulty)
+    monkeypatch.setenv("RAG_DATA_DIR", str(corpus_settings.data_dir))
+    for var in ("RAG_LLM", "CHROMA_HOST", "RAG_TOP_K", "RAG_RETRIEVAL", "RAG_COLLECTION"):
+        monkeypatch.delenv(var, raising=False)
+    log = errorlog.log_path(Settings(data_dir=corpus_settings.data_dir))
+    before = log.read_text(encoding="utf-8") if log.exists() else ""
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in [
+        {"id": "a", "question": "What were Poole's recommendations in 2017?"},
+        {"id": "b", "question": "What grade did Ofsted give Dorset for being healthy in 2011?"},
+        {"id": "c", "question": ""},
+        {"id": "d", "question": "How many social workers does Dorset have?", "authority": "Dorset", "year": 2020},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+
+    code = cli.main(["ask", "--in", str(questions), "--out", str(out)])
+
+    assert code == 1  # a line met an error (a bad question alone is 2)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "tuple index out of range" not in err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    message = f"internal error answering this question (IndexError); details in {log}"
+    assert errors == [f"error: {questions}:2: {message}", f"error: {questions}:3: the question is empty: "
+                      "type what you want to know, e.g. 'What grade did Ofsted give Dorset for being healthy in 2011?'"]
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
+    assert rows[1] == {"id": "b", "question": "What grade did Ofsted give Dorset for being healthy in 2011?",
+                       "error": message}
+    assert len(rows[0]["citations"]) == 15 and "139 social workers" in rows[3]["answer"]
+    logged = log.read_text(encoding="utf-8")[len(before):]
+    assert logged.count("Traceback") == 1 and "IndexError: tuple index out of range" in logged
+    assert f"{questions}:2 id b: 'What grade did Ofsted give Dorset for being healthy in 2011?'" in logged

@@ -86,6 +86,33 @@ def test_an_empty_question_gets_a_message_not_a_traceback(app):
     assert app.error and "question" in app.error[0].value
 
 
+def test_an_unexpected_error_is_one_line_and_the_next_question_is_answered(app, monkeypatch, corpus_settings):
+    """Fault injection: the records answerer raises for one question; the page says so in one
+    line (the traceback goes to the log) and answers the next question."""
+    from ingest.settings import Settings
+    from rag import errorlog, structured
+
+    real = structured.answer
+
+    def faulty(question, reports):
+        if "being healthy" in question.text:
+            raise IndexError("tuple index out of range")
+        return real(question, reports)
+
+    monkeypatch.setattr(structured, "answer", faulty)
+    log = errorlog.log_path(Settings(data_dir=corpus_settings.data_dir))
+    before = log.read_text(encoding="utf-8") if log.exists() else ""
+    ask(app, HEALTHY)
+    assert [e.value for e in app.error] == [f"internal error answering this question (IndexError); details in {log}"]
+    assert "Traceback" not in shown(app.markdown) + shown(app.caption)
+    logged = log.read_text(encoding="utf-8")[len(before):]
+    assert logged.count("Traceback") == 1 and f"page: {HEALTHY!r}" in logged
+    ask(app, "What were Poole's recommendations in 2017?")
+    assert "15 recommendations" in shown(app.markdown)
+    assert len(app.error) == 1  # the earlier turn keeps its one line
+    assert log.read_text(encoding="utf-8")[len(before):] == logged  # logged once, not on every rerun
+
+
 def test_answers_go_into_the_briefing_note_and_download_in_each_format(app):
     import csv
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ingest.entry import offline  # noqa: E402
 from ingest.errors import RagError  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
-from rag import briefing, library, markdown  # noqa: E402
+from rag import briefing, errorlog, library, markdown  # noqa: E402
 from rag.model import Answer, Filters  # noqa: E402
 
 UPLOAD_TYPES = ["pdf", "docx", "html", "htm", "txt"]
@@ -99,7 +99,7 @@ def ask_view(chain, filters: Filters, reports: dict) -> None:
         with st.chat_message("user"):
             st.text(question)
         with st.chat_message("assistant"):
-            show_answer(answer, i, reports)
+            turns[i] = (question, _show_safely(chain, question, answer, i, reports))
     question = st.chat_input("Ask about the reports, e.g. What grade did Ofsted give Dorset for being healthy in 2011?")
     if question:
         with st.chat_message("user"):
@@ -111,8 +111,22 @@ def ask_view(chain, filters: Filters, reports: dict) -> None:
                     answer: Answer | str = chain.ask(question, filters, history)
                 except RagError as exc:
                     answer = str(exc)
-            show_answer(answer, len(turns), reports)
+                except Exception as exc:  # a bug met by this question: one line, and the page goes on
+                    answer = errorlog.record(chain.settings, exc, f"page: {question!r}")
+            answer = _show_safely(chain, question, answer, len(turns), reports)
         turns.append((question, answer))
+
+
+def _show_safely(chain, question: str, answer: Answer | str, i: int, reports: dict) -> Answer | str:
+    """The turn as it is kept: an answer that cannot be shown becomes its one-line error
+    (logged once), not a page that fails on every rerun."""
+    try:
+        show_answer(answer, i, reports)
+        return answer
+    except Exception as exc:
+        message = errorlog.record(chain.settings, exc, f"page, showing the answer to: {question!r}")
+        st.error(message)
+        return message
 
 
 def show_answer(answer: Answer | str, i: int, reports: dict) -> None:
@@ -139,7 +153,7 @@ def show_answer(answer: Answer | str, i: int, reports: dict) -> None:
 def show_paragraph(c, reports: dict) -> None:
     """A cited paragraph in full: where it is, its text with the supporting sentences in
     bold, the judgement of its section, the reference to paste."""
-    st.caption(markdown.line(f"{c.title} · {c.locator} · {' > '.join(c.heading_path)}"))
+    st.caption(markdown.line(" · ".join(x for x in (c.title, c.locator, " > ".join(c.heading_path)) if x)))
     st.markdown(markdown.quote(c.text, c.support))
     report = reports.get(c.doc_id)
     judged = library.judgement_for(report, c.heading_path) if report is not None else None

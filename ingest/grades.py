@@ -95,7 +95,9 @@ _FIELD_PATTERNS = (
     ("impact_of_leaders", r"impact of leaders|leadership,? management and governance"),
     ("help_and_protection", r"children who need help and protection"),
     ("adoption", r"^adoption\b|adoption performance"),
-    ("care_leavers", r"^(the )?(experiences and progress of )?care leavers$|progress of care leavers|^care leavers"),
+    # '... of care leavers', also as printed in 2025 '... of children care leavers'; but
+    # 'children in care and care leavers' (judged together until 2023) is in_care.
+    ("care_leavers", r"(?<!in care and )care leavers$|progress of care leavers|^care leavers"),
     ("in_care", r"children in care|children looked after and achieving permanence|achieving permanence"),
     ("capacity_to_improve", r"capacity (to|for) improv"),
 )

@@ -141,7 +141,10 @@ def drop_furniture(pages: list[Page]) -> list[Page]:
     for page in pages:
         kept = [line for line in page.lines
                 if not (_at_edge(line, page) and (_shape(line.text) in repeated or _PAGE_NUMBER.match(line.text)))]
-        foot = _footnotes(kept, page, body)
+        # A note mark that PDFium set on a line of its own, being raised above the text.
+        marks = [line for line in kept if re.fullmatch(r"\d{1,2}|\*", line.text) and line.size <= 0.8 * body]
+        kept = [line for line in kept if line not in marks]
+        foot = _footnotes(kept, page, body, marks)
         notes.extend(foot)
         out.append(replace(page, lines=tuple(line for line in kept if line not in foot)))
     if notes and out:
@@ -157,16 +160,17 @@ def _body_size(pages: list[Page]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 12.0
 
 
-def _footnotes(lines: list[Line], page: Page, body: float) -> list[Line]:
+def _footnotes(lines: list[Line], page: Page, body: float, marks: list[Line]) -> list[Line]:
     """The run of small print below the page's last line of body text, starting with a
-    note number: 'Ofsted produces this report under...'."""
+    note number or beside a note mark: '1 Ofsted produces this report under...'."""
     if not lines:
         return []
     lowest_body = min((line.y for line in lines if line.size >= body - 0.5), default=None)
     foot = [line for line in lines if line.size <= body - 1.5 and line.y < page.height * 0.3
             and (lowest_body is None or line.y < lowest_body)]
     foot.sort(key=lambda line: -line.y)
-    if foot and re.match(r"^(\d{1,2}|\*)\s*\S", foot[0].text):
+    if foot and (re.match(r"^(\d{1,2}|\*)\s*\S", foot[0].text)
+                 or any(abs(m.y - foot[0].y) < body for m in marks)):
         return foot
     return []
 
@@ -201,8 +205,9 @@ def to_text(pages: list[Page]) -> str:
     """The text of furniture-free pages in the parser's shape (see the module docstring)."""
     pitch = _pitches(pages)
     blocks: list[_Block] = []
+    numbers = _Numbers()
     for page in pages:
-        page_blocks = _page_blocks(page, pitch)
+        page_blocks = _page_blocks(page, pitch, numbers)
         if blocks and page_blocks and _continues(blocks[-1], page_blocks[0]):
             blocks[-1].lines.extend(page_blocks.pop(0).lines)
         blocks.extend(page_blocks)
@@ -220,7 +225,28 @@ def _pitches(pages: list[Page]) -> dict[float, float]:
     return {size: Counter(ds).most_common(1)[0][0] for size, ds in deltas.items() if ds}
 
 
-def _page_blocks(page: Page, pitch: dict[float, float]) -> list[_Block]:
+@dataclass
+class _Numbers:
+    """The last paragraph number read: '16.' at the start of a line carries on the
+    sentence before it ('...once they reach / 16. Many...') unless that sentence ended
+    or 16 is the next number."""
+
+    last: int = 0
+
+    def starts_paragraph(self, line: Line, prev: Line) -> bool:
+        m = re.match(r"(\d{1,3})\.\s", line.text)
+        if m is None:
+            return True  # '3.4 ' decimal numbering: sections, always a start
+        if _SENTENCE_END.search(prev.text) or int(m[1]) == self.last + 1:
+            return True
+        return False
+
+    def see(self, block: "_Block") -> None:
+        if m := re.match(r"(\d{1,3})\.\s", block.lines[0].text):
+            self.last = int(m[1])
+
+
+def _page_blocks(page: Page, pitch: dict[float, float], numbers: _Numbers) -> list[_Block]:
     lines = list(page.lines)
     grid = _grid(lines, page)
     right = _right_edge(lines)
@@ -229,7 +255,7 @@ def _page_blocks(page: Page, pitch: dict[float, float]) -> list[_Block]:
     while i < len(lines):
         line = lines[i]
         if grid and i == grid[0]:
-            blocks.append(_Block("table", _grid_rows(lines[grid[0]:grid[1]], pitch), page.number))
+            blocks.append(_Block("table", _grid_rows(lines[grid[0]:grid[1]], pitch, 0.35 * page.width), page.number))
             i = grid[1]
             continue
         if _NUMBER_ONLY.match(line.text) and i + 1 < len(lines) and abs(lines[i + 1].y - line.y) < line.size:
@@ -248,8 +274,9 @@ def _page_blocks(page: Page, pitch: dict[float, float]) -> list[_Block]:
             blocks.append(_Block("text", [replace(line, text=grade)], page.number))
             i += 1
             continue
-        if cur is None or _starts_block(cur, line, pitch, right):
+        if cur is None or _starts_block(cur, line, pitch, right, numbers):
             blocks.append(_Block(_kind(line), [line], page.number))
+            numbers.see(blocks[-1])
         else:
             cur.lines.append(line)
         i += 1
@@ -274,7 +301,8 @@ def _right_edge(lines: list[Line]) -> float:
     return ends[int(0.9 * (len(ends) - 1))] if ends else 0.0
 
 
-def _starts_block(cur: _Block, line: Line, pitch: dict[float, float], right: float) -> bool:
+def _starts_block(cur: _Block, line: Line, pitch: dict[float, float], right: float,
+                  numbers: _Numbers | None = None) -> bool:
     prev = cur.lines[-1]
     if _kind(line) != "text" or cur.kind == "table":
         return True
@@ -284,7 +312,8 @@ def _starts_block(cur: _Block, line: Line, pitch: dict[float, float], right: flo
     usual = pitch.get(line.size, 1.2 * line.size)
     if gap > 1.3 * usual or gap < -line.size:  # a wider space, or a jump back up the page
         return True
-    if _NUMBERED.match(line.text) and line.x0 <= cur.lines[0].x0 + 2:
+    if _NUMBERED.match(line.text) and line.x0 <= cur.lines[0].x0 + 2 \
+            and (numbers is None or numbers.starts_paragraph(line, prev)):
         return True  # a paragraph number at the margin
     short = prev.x1 < right - 0.15 * (right - cur.lines[0].x0)
     if short and (_SENTENCE_END.search(prev.text) or _LABEL.match(line.text)):
@@ -324,11 +353,13 @@ def _grid(lines: list[Line], page: Page) -> tuple[int, int] | None:
     if len(marks) < 2:
         return None
     start, end = marks[0], marks[-1] + 1
+    # Area names end left of the grade column (or, where grades share a line with the
+    # area's last words, left of where those lines end); body text runs on to the margin.
     column = min((l.x0 for l in lines[start:end] if _is_grade_cell(l, page)), default=None)
-    limit = column if column is not None else 0.6 * page.width
+    limit = column if column is not None else max(l.x1 for l in lines[start:end] if "\t" in l.text)
 
     def in_grid(line: Line) -> bool:
-        return "\t" in line.text or line.x1 < limit + 1 or _is_grade_cell(line, page)
+        return "\t" in line.text or line.x1 < limit + 1 or (column is not None and line.x0 > column - 2)
 
     # Upwards, the first area's name (it may wrap over a few lines) and the header.
     top = start
@@ -350,35 +381,40 @@ def _header_row(line: Line) -> bool:
     return [c.strip().lower() for c in line.text.split("\t")] in (["judgement", "grade"], ["judgement grade"])
 
 
-def _grid_rows(lines: list[Line], pitch: dict[float, float]) -> list[Line]:
-    """Rows 'area\\tgrade' from the grid's lines, area lines grouped by their spacing and
-    each grade put with the area beside it."""
+def _grid_rows(lines: list[Line], pitch: dict[float, float], column: float) -> list[Line]:
+    """Rows 'area\tgrade' from the grid's lines: the lines right of ``column`` are grades
+    (one may wrap: 'Requires improvement to / be good'), the others area names (which
+    wrap too), grouped by their spacing; each grade goes with the area beside it."""
     header = [line for line in lines if _header_row(line)]
-    rows: list[list] = []  # [area lines, grade, top y]
+    body = sorted((l for l in lines if not _header_row(l)), key=lambda l: -l.y)
     grades: list[Line] = []
-    for line in sorted((l for l in lines if not _header_row(l)), key=lambda l: -l.y):
-        cells = line.text.split("\t")
-        if normalise_grade(line.text) is not None and len(cells) == 1:
+    for line in (l for l in body if "\t" not in l.text and l.x0 > column):
+        if grades and normalise_grade(grades[-1].text) is None and grades[-1].y_end - line.y < 1.6 * line.size:
+            grades[-1] = replace(grades[-1], text=f"{grades[-1].text} {line.text}", y_end=line.y_end)
+        else:
             grades.append(line)
-            continue
+    rows: list[list] = []  # [area lines, grade]
+    for line in (l for l in body if "\t" in l.text or l.x0 <= column):
+        cells = line.text.split("\t")
         grade = cells[-1] if len(cells) >= 2 and normalise_grade(cells[-1]) else ""
         area = " ".join(c for c in (cells[:-1] if grade else cells) if c.strip())
         prev = rows[-1] if rows else None
         usual = pitch.get(line.size, 1.2 * line.size)
-        if prev is not None and not grade and not _NUMBERED.match(area) and prev[0] \
+        if prev is not None and not prev[1] and not _NUMBERED.match(area) \
                 and prev[0][-1].y - line.y < 1.3 * usual:
-            prev[0].append(replace(line, text=area))
+            prev[0].append(replace(line, text=area))  # the area's name wraps; its grade may sit on any of its lines
+            prev[1] = grade
             continue
-        rows.append([[replace(line, text=area)], grade, line.y])
-    for g in grades:
+        rows.append([[replace(line, text=area)], grade])
+    for g in (g for g in grades if normalise_grade(g.text) is not None):
         open_rows = [r for r in rows if not r[1]] or rows
-        best = min(open_rows, key=lambda r: min(abs(g.y - l.y) for l in r[0]))
-        best[1] = g.text
+        if open_rows:
+            best = min(open_rows, key=lambda r: min(abs(g.y - l.y) for l in r[0]))
+            best[1] = g.text
     out = [replace(h, text="Judgement\tGrade") for h in header[:1]]
-    for area_lines, grade, _ in rows:
+    for area_lines, grade in rows:
         text = _join(l.text for l in area_lines)
-        first = area_lines[0]
-        out.append(replace(first, text=f"{text}\t{grade}" if grade else text))
+        out.append(replace(area_lines[0], text=f"{text}\t{grade}" if grade else text))
     return out
 
 

@@ -1,5 +1,6 @@
 """What a report is (authority, year, publisher, voice...): from the user, manifest.csv,
-the report's own text, or its file name, in that order.
+the report's own text, or its file name, in that order. An Ofsted inspection report's
+own cover (``ingest.cover``) is the text's best witness: who, when, which framework.
 
 A briefing note must never mix up Ofsted's judgement with a council's view of itself,
 and must name the year, so an unknown year or authority is an error, not a guess of 0.
@@ -14,6 +15,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from .cover import Cover, read_cover
+from .dates import MONTHS
 from .errors import ParseError, ReadError
 from .model import ReportMeta, Voice
 
@@ -76,8 +79,13 @@ def _parse_manifest(path: Path, text: str) -> dict[str, dict[str, str]]:
 # --- one report -----------------------------------------------------------------------
 
 def doc_id_for(path: Path) -> str:
-    """A stable id from the file name: 'Dorset 2011 Ofsted.pdf' -> 'dorset-2011-ofsted'."""
-    stem = Path(path).stem
+    """A stable id from the file name: 'Dorset 2011 Ofsted.pdf' -> 'dorset-2011-ofsted'.
+    A name with no letters is a date in a folder per council ('dorset/2021-11-19.pdf'), so
+    the folder comes first: 'dorset-2021-11-19', not the same id for every council."""
+    path = Path(path)
+    stem = path.stem
+    if not re.search(r"[^\W\d_]", stem) and path.parent.name:
+        stem = f"{path.parent.name}-{stem}"
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")
     # A name with no letters or digits still needs an id, and a stable one.
@@ -94,13 +102,15 @@ def meta_for(path: Path, text: str, manifest: dict[str, dict[str, str]] | None =
         raise TypeError(f"meta_for() got unknown field(s): {', '.join(sorted(unknown))}")
     known = _filled((manifest or {}).get(path.name, {})) | _filled(given)
     head = text[:_HEAD]
-    year = _report_year(path, known.get("year"), text)
-    authority = known.get("authority") or _authority_in(text) or _authority_in_name(path)
+    cover = read_cover(text)
+    year = _report_year(path, known.get("year"), text, cover.year)
+    authority = (known.get("authority") or cover.authority or _authority_in(text)
+                 or _authority_in_name(path))
     if not authority:
         raise ParseError(path, "cannot tell which council the report is about; "
                                "add it to manifest.csv or pass --authority")
-    title = known.get("title") or _title_in(text, authority) or path.stem
-    kind = _kind_in(head, title)
+    title = known.get("title") or _cover_title(cover) or _title_in(text, authority) or path.stem
+    kind = "ofsted" if cover.is_ofsted else _kind_in(head, title)
     publisher = known.get("publisher") or _publisher(kind, authority, head)
     report_type = known.get("report_type") or _REPORT_TYPES[kind]
     voice = _voice(publisher, report_type, title)
@@ -114,6 +124,12 @@ def meta_for(path: Path, text: str, manifest: dict[str, dict[str, str]] | None =
         voice=voice,
         source_file=path.name,
         period=known.get("period", ""),
+        inspection_start=cover.inspection_start,
+        inspection_end=cover.inspection_end,
+        published=cover.published,
+        lead_inspector=cover.lead_inspector,
+        framework=cover.framework,
+        inspection_kind=cover.inspection_kind,
     )
 
 
@@ -125,21 +141,19 @@ def _filled(values: dict) -> dict[str, str]:
 
 # --- year -----------------------------------------------------------------------------
 
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
 _YEAR = re.compile(r"(?<![\d£$])(199\d|20[0-3]\d)(?![\d%])")
 _LAW = re.compile(r"\b(Act|Regulations|Order|Rules)\s*(\(\w+\)\s*)?$")  # 'Children Act 1989'
 _STRONG = re.compile(r"published|meeting|dated|report date|issued", re.I)
 _WEAK = re.compile(r"inspection|date|visit", re.I)
-_DATED = re.compile(rf"(\b({_MONTHS})\.?,?|\d\d?[./]\d\d?[./])\s*$")
+_DATED = re.compile(rf"(\b({MONTHS})\.?,?|\d\d?[./]\d\d?[./])\s*$")
 
 
-def _report_year(path: Path, known: str | None, text: str) -> int:
+def _report_year(path: Path, known: str | None, text: str, cover_year: int | None = None) -> int:
     if known is not None:
         year = _year(known)
         what = f"year '{known}' is not a year {_MIN_YEAR}-{_MAX_YEAR}"
     else:
-        year = _year_in(text[:_HEAD]) or _year_in(text) or _year_in(path.stem)
+        year = cover_year or _year_in(text[:_HEAD]) or _year_in(text) or _year_in(path.stem)
         what = "cannot tell the report's year"
     if year is None:
         raise ParseError(path, f"{what}; add it to manifest.csv or pass --year")
@@ -246,6 +260,14 @@ def _authority_in_name(path: Path) -> str | None:
 
 
 # --- title ----------------------------------------------------------------------------
+
+def _cover_title(cover: Cover) -> str:
+    """An Ofsted report's printed title, with the council's place where the title does not
+    name it: 'Inspection of children's social care services: Barnsley'."""
+    if not cover.title or not cover.authority or cover.names_place:
+        return cover.title
+    return f"{cover.title}: {cover.authority}"
+
 
 _NOT_TITLE = {"cabinet", "committee", "contents", "table of contents", "report", "agenda", "summary"}
 

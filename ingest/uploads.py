@@ -1,5 +1,6 @@
 """A report uploaded through the page: kept under RAG_DATA_DIR/uploads and ingested,
-or, if it cannot be, not kept at all (and any earlier file of that name put back)."""
+or, if it cannot be, not kept at all (and any earlier file of that name put back).
+Before that, ``infer_meta`` says what ingest would read from its text, to fill in the form."""
 from __future__ import annotations
 
 import re
@@ -9,9 +10,11 @@ from pathlib import Path
 from typing import Callable
 
 from .embedder import Embedder
-from .errors import ReadError
+from .errors import ParseError, ReadError
+from .manifest import meta_for
+from .model import ReportMeta
 from .pipeline import FileResult, Ingestor
-from .readers import SUPPORTED_SUFFIXES
+from .readers import SUPPORTED_SUFFIXES, read_text
 from .settings import Settings
 
 # progress(fraction done, what is happening)
@@ -20,7 +23,7 @@ UploadProgress = Callable[[float, str], None]
 
 def ingest_upload(settings: Settings, embedder: Embedder, filename: str, data: bytes, *,
                   authority: str | None = None, year: int | None = None, title: str | None = None,
-                  progress: UploadProgress | None = None) -> FileResult:
+                  publisher: str | None = None, progress: UploadProgress | None = None) -> FileResult:
     """Store ``data`` as ``filename`` and ingest it with the metadata given (the rest is
     inferred, as for the command line). ReadError, with the reason, if it failed."""
     name = safe_name(filename)
@@ -40,7 +43,7 @@ def ingest_upload(settings: Settings, embedder: Embedder, filename: str, data: b
 
         try:
             (result,) = Ingestor(settings, embedder=embedder).ingest([path], progress=step, authority=authority,
-                                                                    year=year, title=title)
+                                                                    year=year, title=title, publisher=publisher)
         except BaseException:
             _put_back(path, earlier)
             raise
@@ -48,6 +51,22 @@ def ingest_upload(settings: Settings, embedder: Embedder, filename: str, data: b
             _put_back(path, earlier)
             raise ReadError(path.name, result.error.removeprefix(f"{path}: ").removeprefix(f"{path.name}: "))
     return result
+
+
+def infer_meta(settings: Settings, filename: str, data: bytes) -> ReportMeta:
+    """What ingest would infer from the upload's own text (authority, year, publisher,
+    title...), as for a file with no manifest row. ReadError or ParseError, naming the
+    upload, if it cannot be read or does not say who or when."""
+    name = safe_name(filename)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            return meta_for(path, read_text(path, settings.max_file_mb * 1024 * 1024))
+        except ReadError as e:
+            raise ReadError(name, e.reason) from None
+        except ParseError as e:
+            raise ParseError(name, e.reason) from None
 
 
 def safe_name(filename: str) -> str:

@@ -101,6 +101,15 @@ def test_doc_id_for(name: str, doc_id: str):
     assert doc_id_for(Path("some/folder") / name) == doc_id
 
 
+def test_a_date_named_file_takes_its_council_folder():
+    # The library files reports as pdf/<council>/<published>.pdf: two councils' reports of
+    # one day must not share an id.
+    assert doc_id_for(Path("pdf/dorset/2021-11-19.pdf")) == "dorset-2021-11-19"
+    assert doc_id_for(Path("pdf/poole/2021-11-19.pdf")) == "poole-2021-11-19"
+    assert doc_id_for(Path("2021-11-19.pdf")) == "2021-11-19"  # no folder: as before
+    assert doc_id_for(Path("pdf/dorset/Dorset 2021.pdf")) == "dorset-2021"  # a name with letters: as before
+
+
 @given(st.text(min_size=1, max_size=40).filter(lambda s: "/" not in s and "\x00" not in s))
 def test_doc_id_is_always_a_slug(stem: str):
     doc_id = doc_id_for(Path(stem + ".txt"))
@@ -234,3 +243,47 @@ def test_common_words_before_council_are_not_places():
             "The Council agreed. Lancashire County Council leads care and youth work in Lancashire. "
             "Dated 2 February 2015.")
     assert meta_for(Path("a.txt"), text).authority == "Lancashire County Council"
+
+
+# --- an Ofsted report's own cover -------------------------------------------------------
+
+ILACS_COVER = ("Inspection of Bournemouth, Christchurch and Poole local authority children’s services\n\n"
+               "Inspection dates: 27 September to 8 October 2021\n\n"
+               "Lead inspector: Steve Lowe, Her Majesty’s Inspector\n\n"
+               "Judgement\tGrade\nOverall effectiveness\tGood\n\n"
+               "Since the last inspection in 2017 the council has improved its services. Plans to 2024 are set.")
+SIF_COVER = ("Medway Council\n\nInspection of services for children in need of help and protection, children "
+             "looked after and care leavers\n\nInspection date: 24 November 2015 – 17 December 2015\n\n"
+             "Report published: 16 February 2016\n\nChildren’s services in Medway require improvement.")
+
+
+def test_an_ofsted_cover_gives_voice_authority_year_title_and_its_facts():
+    meta = meta_for(Path("pdf/bcp/2021-11-19.pdf"), ILACS_COVER)
+    assert (meta.voice, meta.publisher, meta.report_type) == (Voice.OFSTED, "Ofsted", "inspection report")
+    assert (meta.authority, meta.year, meta.doc_id) == ("Bournemouth, Christchurch and Poole", 2021, "bcp-2021-11-19")
+    assert meta.title == "Inspection of Bournemouth, Christchurch and Poole local authority children’s services"
+    assert (meta.inspection_start, meta.inspection_end, meta.published) == ("2021-09-27", "2021-10-08", "")
+    assert (meta.lead_inspector, meta.framework, meta.inspection_kind) == ("Steve Lowe", "ilacs", "standard")
+
+
+def test_the_year_is_when_the_inspection_ended_not_when_published():
+    meta = meta_for(Path("upload.txt"), SIF_COVER)
+    assert (meta.authority, meta.year, meta.published, meta.framework) == ("Medway", 2015, "2016-02-16", "sif")
+    # the printed title does not name the council, so the title does
+    assert meta.title.endswith("care leavers: Medway")
+    assert meta.short_title == "Ofsted, Medway 2015"
+
+
+def test_manifest_and_given_values_still_win_over_the_cover(tmp_path: Path):
+    write_manifest(tmp_path, "r.txt,Medway Council,2016,,,Medway SIF,\n")
+    meta = meta_for(tmp_path / "r.txt", SIF_COVER, load_manifest(tmp_path), publisher="Medway Council")
+    assert (meta.authority, meta.year, meta.title, meta.publisher) == ("Medway Council", 2016, "Medway SIF", "Medway Council")
+    assert meta.voice is Voice.COMMITTEE_PAPER
+    assert meta.inspection_end == "2015-12-17"  # printed facts are kept
+
+
+def test_a_cabinet_paper_quoting_the_cover_is_not_ofsted():
+    text = "Report to Cabinet\n\nMedway Council\n\n" + SIF_COVER
+    meta = meta_for(Path("upload.txt"), text)
+    assert meta.voice is Voice.COMMITTEE_PAPER
+    assert meta.inspection_start == meta.framework == ""

@@ -228,11 +228,20 @@ def note_view() -> None:
 # -- upload -----------------------------------------------------------------------------------
 def upload_view(settings: Settings, chain) -> None:
     st.subheader("Add a report")
+    # Outside the form, so that choosing a file reruns the page and its text fills the form in.
+    file = st.file_uploader("Report (PDF, Word, HTML or text)", type=UPLOAD_TYPES)
+    meta = _inferred(settings, file)
     with st.form("upload", clear_on_submit=False):
-        file = st.file_uploader("Report (PDF, Word, HTML or text)", type=UPLOAD_TYPES)
-        authority = st.text_input("Authority (council)", placeholder="e.g. Borough of Poole")
-        year = st.number_input("Year", min_value=1990, max_value=2100, value=None, step=1)
-        title = st.text_input("Title", placeholder="e.g. Inspection of children's social care services")
+        authority = st.text_input("Authority (council)", placeholder=meta.authority if meta else "e.g. Borough of Poole")
+        year = st.number_input("Year", min_value=1990, max_value=2100, value=None, step=1,
+                               placeholder=str(meta.year) if meta else None)
+        title = st.text_input("Title", placeholder=meta.title if meta else "e.g. Inspection of children's social care services")
+        # Keyed by the file, so a new file fills in its own publisher.
+        publisher = st.text_input("Publisher", value=meta.publisher if meta else "",
+                                  key=f"publisher-{file.file_id if file else ''}",
+                                  placeholder="e.g. Ofsted, or Dorset County Council Cabinet",
+                                  help="Whose words the report holds: Ofsted's judgement, or the council's own "
+                                       "paper. Read from the file; correct it if it is wrong.")
         sent = st.form_submit_button("Ingest")
     if not sent:
         return
@@ -245,7 +254,7 @@ def upload_view(settings: Settings, chain) -> None:
     try:
         result = ingest_upload(settings, chain.embedder, file.name, file.getvalue(),
                                authority=authority.strip() or None, year=int(year) if year else None,
-                               title=title.strip() or None,
+                               title=title.strip() or None, publisher=publisher.strip() or None,
                                progress=lambda done, text: bar.progress(done, text=text))
     except RagError as exc:
         bar.empty()
@@ -254,6 +263,27 @@ def upload_view(settings: Settings, chain) -> None:
     bar.progress(1.0, text="Done")
     st.success(f"{result.status}: {result.doc_id}, {result.paragraphs} paragraphs, {result.chunks} chunks, "
                f"{result.judgements} judgements, {result.recommendations} recommendations")
+
+
+def _inferred(settings: Settings, file):
+    """What ingest would read from the chosen file's text (once per file), or None; a file
+    that cannot be read or told says why here, before it is sent."""
+    if file is None:
+        return None
+    from ingest.uploads import infer_meta
+
+    cache = st.session_state.setdefault("upload_meta", {})
+    if file.file_id not in cache:
+        try:
+            cache[file.file_id] = infer_meta(settings, file.name, file.getvalue())
+        except RagError as exc:
+            cache[file.file_id] = str(exc)
+    meta = cache[file.file_id]
+    if isinstance(meta, str):
+        st.warning(meta)
+        return None
+    st.caption(f"Read from the file: {meta.voice.description}, {meta.authority} {meta.year}")
+    return meta
 
 
 main()

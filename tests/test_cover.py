@@ -39,7 +39,7 @@ SIF = ("1\nMetropolitan Borough of Barnsley\nCouncil\n"
 SIF_REINSPECTION = ("1\nDoncaster Metropolitan Borough Council\n"
                     "Re-inspection of services for children in need of help and protection, "
                     "children looked after and care leavers\n"
-                    "Inspection date: 30 October 2017 – 10 November 2017\nReport published: 19 January 2018\n")
+                    "Inspection dates: 9–24 November 2017\nReport published: 19 January 2018\n")
 LSCB_REVIEW = ("1\nSurrey Safeguarding Children Board\n"
                "Review of the effectiveness of the Local Safeguarding Children\nBoard\n"
                "Inspection date: 15 June 2015 – 17 June 2015\nReport published: 3 August 2015\n")
@@ -74,7 +74,7 @@ NO_INSPECTOR = ("Inspection of Warwickshire local\nauthority children’s servic
                 "safeguarding children board", False, "2015-09-14", "2015-10-08", "2015-11-30", "", "sif", "")),
     (SIF_REINSPECTION, Cover(True, "Doncaster", "Re-inspection of services for children in need of help and "
                              "protection, children looked after and care leavers", False,
-                             "2017-10-30", "2017-11-10", "2018-01-19", "", "sif", "")),
+                             "2017-11-09", "2017-11-24", "2018-01-19", "", "sif", "")),
     (LSCB_REVIEW, Cover(True, "Surrey", "Review of the effectiveness of the Local Safeguarding Children Board",
                         False, "2015-06-15", "2015-06-17", "2015-08-03", "", "sif", "")),
     (LAC, Cover(True, "Medway", "Inspection of looked after children services", False,

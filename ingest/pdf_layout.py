@@ -37,7 +37,8 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u2019\u201d)]*$")
 _MARK_GAP = re.compile(r"^(\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,4}\)|[\u2022\u25aa\u25fc\u25cf\ue000-\uf8ff-]))\t")
 _EDGE = 0.09  # share of the page height at top and bottom where running headers and footers sit
-_COLUMN_GAP = 1.5  # a generated gap wider than this many font sizes may be a cell break
+_COLUMN_GAP = 1.5  # a gap PDFium bridged that is wider than this many font sizes may be a cell break
+_WIDE_SPACE = 4.0  # so may a printed space this wide (justified text stretches a space to about 1.5)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def _page_lines(page, number: int) -> Page:
         return l.value, r.value, b.value, t.value
 
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    rect = raw.FS_RECTF()
     lines: list[Line] = []
     start = 0
     for raw_line in text.split("\r\n"):
@@ -91,13 +93,17 @@ def _page_lines(page, number: int) -> Page:
             # The size of the line's middle: a paragraph number or a footnote mark may be
             # set in another size than the words.
             mid = next((i for i in range((first + last) // 2, last + 1) if text[i].isalnum()), first)
-            size = raw.FPDFText_GetFontSize(handle, mid)
+            # The height of its box, not the font's nominal size: a PDF that scales its
+            # text matrix prints 12-point text in a '1-point' font.
+            raw.FPDFText_GetLooseCharBox(handle, mid, ctypes.byref(rect))
+            size = rect.top - rect.bottom if rect.top > rect.bottom else raw.FPDFText_GetFontSize(handle, mid)
             bold = raw.FPDFText_GetFontWeight(handle, mid) >= 600 and raw.FPDFText_GetFontWeight(handle, last) >= 600
             chars: list[str] = []
             spaces: list[float] | None = None  # the line's word gaps, measured when first needed
             for i in range(first, last + 1):
                 ch = text[i]
-                if ch == " " and raw.FPDFText_IsGenerated(handle, i) and (gap := box(i + 1)[0] - box(i - 1)[1]) > _COLUMN_GAP * size:
+                if ch == " " and (gap := box(i + 1)[0] - box(i - 1)[1]) > (
+                        _COLUMN_GAP if raw.FPDFText_IsGenerated(handle, i) else _WIDE_SPACE) * size:
                     if spaces is None:
                         spaces = [g for k in range(first + 1, last) if text[k] == " "
                                   and (g := box(k + 1)[0] - box(k - 1)[1]) <= _COLUMN_GAP * size]
@@ -112,7 +118,7 @@ def _page_lines(page, number: int) -> Page:
             line = _MARK_GAP.sub(r"\1 ", line)  # the gap after a paragraph number or bullet is not a column
             y = oy.value
             raw.FPDFText_GetCharOrigin(handle, last, ctypes.byref(ox), ctypes.byref(oy))
-            lines.append(Line(line.strip(), box(first)[0], box(last)[1], y, min(y, oy.value), round(size, 1), bool(bold)))
+            lines.append(Line(line.strip(), box(first)[0], box(last)[1], y, min(y, oy.value), round(size * 2) / 2, bool(bold)))
         start = end + 2
     return Page(number, width, height, tuple(lines))
 
@@ -220,7 +226,7 @@ def _pitches(pages: list[Page]) -> dict[float, float]:
     for page in pages:
         for a, b in zip(page.lines, page.lines[1:]):
             d = a.y_end - b.y
-            if a.size == b.size and 0.9 * a.size < d < 2.5 * a.size:
+            if _same_size(a, b) and 0.9 * a.size < d < 2.5 * a.size:
                 deltas[a.size].append(round(d, 0))
     return {size: Counter(ds).most_common(1)[0][0] for size, ds in deltas.items() if ds}
 
@@ -244,6 +250,16 @@ class _Numbers:
     def see(self, block: "_Block") -> None:
         if m := re.match(r"(\d{1,3})\.\s", block.lines[0].text):
             self.last = int(m[1])
+
+
+def _same_size(a: Line, b: Line) -> bool:
+    # Box heights of one font differ by a few tenths from line to line.
+    return abs(a.size - b.size) <= 0.6
+
+
+def _pitch(pitch: dict[float, float], size: float) -> float:
+    near = [s for s in pitch if abs(s - size) <= 0.6]
+    return pitch[min(near, key=lambda s: abs(s - size))] if near else 1.2 * size
 
 
 def _page_blocks(page: Page, pitch: dict[float, float], numbers: _Numbers) -> list[_Block]:
@@ -306,10 +322,10 @@ def _starts_block(cur: _Block, line: Line, pitch: dict[float, float], right: flo
     prev = cur.lines[-1]
     if _kind(line) != "text" or cur.kind == "table":
         return True
-    if line.size != prev.size or line.bold != prev.bold:
+    if not _same_size(line, prev) or line.bold != prev.bold:
         return True
     gap = prev.y_end - line.y
-    usual = pitch.get(line.size, 1.2 * line.size)
+    usual = _pitch(pitch, line.size)
     if gap > 1.3 * usual or gap < -line.size:  # a wider space, or a jump back up the page
         return True
     if _NUMBERED.match(line.text) and line.x0 <= cur.lines[0].x0 + 2 \
@@ -328,15 +344,21 @@ def _continues(prev: _Block, nxt: _Block) -> bool:
     if nxt.kind != "text" or prev.kind == "table" or not prev.lines or not nxt.lines:
         return False
     a, b = prev.lines[-1], nxt.lines[0]
-    if a.size != b.size or a.bold != b.bold or _NUMBERED.match(b.text):
+    if not _same_size(a, b) or a.bold != b.bold or _NUMBERED.match(b.text):
         return False
     return b.text[:1].islower() or not _SENTENCE_END.search(a.text)
 
 
 # --- the judgement grid -----------------------------------------------------------------
 
-def _is_grade_cell(line: Line, page: Page) -> bool:
-    return line.x0 > 0.35 * page.width and normalise_grade(line.text) is not None
+def _is_grade_cell(line: Line, page: Page, nxt: Line | None = None) -> bool:
+    """A grade in a column of its own, also one that wraps ('Requires improvement / to be good')."""
+    if line.x0 <= 0.35 * page.width:
+        return False
+    if normalise_grade(line.text) is not None:
+        return True
+    return nxt is not None and abs(nxt.x0 - line.x0) < 3 and line.y - nxt.y < 1.6 * line.size \
+        and normalise_grade(f"{line.text} {nxt.text}") is not None
 
 
 def _grade_row(line: Line) -> bool:
@@ -349,13 +371,14 @@ def _grid(lines: list[Line], page: Page) -> tuple[int, int] | None:
 
     A grid has at least two grades printed in a column of their own (or as the last
     cell of a row); its area names sit to their left and may wrap."""
-    marks = [i for i, line in enumerate(lines) if _is_grade_cell(line, page) or _grade_row(line)]
+    marks = [i for i, line in enumerate(lines)
+             if _is_grade_cell(line, page, lines[i + 1] if i + 1 < len(lines) else None) or _grade_row(line)]
     if len(marks) < 2:
         return None
     start, end = marks[0], marks[-1] + 1
     # Area names end left of the grade column (or, where grades share a line with the
     # area's last words, left of where those lines end); body text runs on to the margin.
-    column = min((l.x0 for l in lines[start:end] if _is_grade_cell(l, page)), default=None)
+    column = min((lines[i].x0 for i in marks if "\t" not in lines[i].text), default=None)
     limit = column if column is not None else max(l.x1 for l in lines[start:end] if "\t" in l.text)
 
     def in_grid(line: Line) -> bool:
@@ -364,15 +387,20 @@ def _grid(lines: list[Line], page: Page) -> tuple[int, int] | None:
     # Upwards, the first area's name (it may wrap over a few lines) and the header.
     top = start
     while start > 0 and top - start < 3 and in_grid(lines[start - 1]) and not _header_row(lines[start]) \
-            and not _SENTENCE_END.search(lines[start - 1].text) and lines[start - 1].y - lines[start].y < 3 * lines[start].size:
+            and lines[start - 1].y - lines[start].y < (1.6 if _SENTENCE_END.search(lines[start - 1].text) else 3) * lines[start].size:
         start -= 1
     if _header_row(lines[start]):
         pass
     elif start > 0 and _header_row(lines[start - 1]):
         start -= 1
-    while end < len(lines) and ("\t" in lines[end].text and _grade_row(lines[end])
-                                or (lines[end].x1 < limit + 1 and lines[end - 1].y - lines[end].y < 1.6 * lines[end].size
-                                    and lines[end].text[:1].islower())):
+    # Downwards, rows with their grade on the line and what wraps from the last row, as
+    # far apart as the grid's rows are.
+    spacing = max(lines[a].y - lines[b].y for a, b in zip(marks, marks[1:]))
+    while end < len(lines) and lines[end - 1].y - lines[end].y < max(3 * lines[end].size, 1.2 * spacing) and (
+            "\t" in lines[end].text
+            or (lines[end - 1].y - lines[end].y < 1.6 * lines[end].size
+                and ("\t" in lines[end].text or (column is not None and lines[end].x0 > column - 2)
+                     or (lines[end].x1 < limit + 1 and lines[end].text[:1].islower())))):
         end += 1
     return start, end
 
@@ -386,11 +414,22 @@ def _grid_rows(lines: list[Line], pitch: dict[float, float], column: float) -> l
     (one may wrap: 'Requires improvement to / be good'), the others area names (which
     wrap too), grouped by their spacing; each grade goes with the area beside it."""
     header = [line for line in lines if _header_row(line)]
-    body = sorted((l for l in lines if not _header_row(l)), key=lambda l: -l.y)
+    body: list[Line] = []
+    for line in (l for l in lines if not _header_row(l)):
+        area, tab, last = line.text.rpartition("\t")
+        if tab and normalise_grade(last) is None:
+            # 'Overall effectiveness | Requires improvement to' over '... | be good': the
+            # grade's first words, to be joined with the rest of it below.
+            body += [replace(line, text=area), replace(line, text=last, x0=column + 1)]
+        else:
+            body.append(line)
+    body.sort(key=lambda l: -l.y)
     grades: list[Line] = []
     for line in (l for l in body if "\t" not in l.text and l.x0 > column):
-        if grades and normalise_grade(grades[-1].text) is None and grades[-1].y_end - line.y < 1.6 * line.size:
-            grades[-1] = replace(grades[-1], text=f"{grades[-1].text} {line.text}", y_end=line.y_end)
+        joined = f"{grades[-1].text} {line.text}" if grades else ""
+        if grades and grades[-1].y_end - line.y < 1.6 * line.size and (
+                normalise_grade(grades[-1].text) is None or normalise_grade(joined) is not None):
+            grades[-1] = replace(grades[-1], text=joined, y_end=line.y_end)
         else:
             grades.append(line)
     rows: list[list] = []  # [area lines, grade]
@@ -399,7 +438,7 @@ def _grid_rows(lines: list[Line], pitch: dict[float, float], column: float) -> l
         grade = cells[-1] if len(cells) >= 2 and normalise_grade(cells[-1]) else ""
         area = " ".join(c for c in (cells[:-1] if grade else cells) if c.strip())
         prev = rows[-1] if rows else None
-        usual = pitch.get(line.size, 1.2 * line.size)
+        usual = _pitch(pitch, line.size)
         if prev is not None and not prev[1] and not _NUMBERED.match(area) \
                 and prev[0][-1].y - line.y < 1.3 * usual:
             prev[0].append(replace(line, text=area))  # the area's name wraps; its grade may sit on any of its lines

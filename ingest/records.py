@@ -11,7 +11,9 @@ from .grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, field_for
                      normalise_grade)
 from .model import GRID, Judgement, Kind, Paragraph, Recommendation, ReportMeta
 
-_RECOMMENDATION_HEADING = re.compile(r"^(recommendations|areas for improvement)\b", re.I)
+# 'What needs to improve?' (ILACS), 'What does the local authority need to improve?' (SIF).
+_RECOMMENDATION_HEADING = re.compile(
+    r"^(recommendations|areas for improvement|what needs to improve|what does the \w+( \w+)? need to improve)\b", re.I)
 _TIMESCALE = re.compile(
     r"\b(immediately|immediate|within (?:\w+|\d+) (?:weeks?|months?)|by \w+ \d{4})\b", re.I
 )

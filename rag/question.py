@@ -23,7 +23,8 @@ _GRADE_WORDS = re.compile(
     r"|\b(did|does|do)\b[^?]*\brate\b(?! of)", re.I)  # 'How did Ofsted rate ...?', not 'the rate of ...'
 
 _RECOMMENDATION_WORDS = re.compile(
-    r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required))\b"
+    r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
+    r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
     r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b", re.I)
 # Words that name a kind of report ('the Dorset cabinet paper'). 'Ofsted' is not one:
 # council papers report Ofsted's grades too.
@@ -41,7 +42,8 @@ _FRAME = set(tokenize(
     "ofsted inspection inspectors report reports council councils authority local grade grades graded grading "
     "judgement judgements judged judgment rate rating rated overall make made recommendation recommendations "
     "recommend recommended area areas improvement improvements list all every each full complete say said "
-    "tell me please their its they it services service children's set gave ask asked want wanted told put"))
+    "tell me please their its they it services service children's set gave ask asked want wanted told put "
+    "need needs improve"))
 
 
 _GRADE_VALUE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?)\b", re.I)

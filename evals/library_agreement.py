@@ -11,11 +11,19 @@ Four steps, each a plain function:
    (``readers.read_text`` -> ``manifest.meta_for`` -> ``parser.parse``), and keep only
    what is measured (a ``Reading``); run over 2 worker processes by ``read_all``;
 3. ``compare``: our readings against ``catalogue.csv`` and ``grades.csv`` (read here, by
-   the check only, never by ingest), field by field, plus the paragraph check;
+   the check only, never by ingest), field by field, plus the paragraph check; the
+   disagreements checked by hand against the PDF (``evals/library_verified.toml``,
+   ``load_verified``) are counted apart;
 4. ``summary_markdown`` / ``full_markdown``: the Markdown reports.
 
 What counts (the same rules are printed at the foot of the summary):
 
+- Two agreements per field: *raw*, agree / compared, and *corrected*, agree / (compared
+  minus verified), where *verified* are the disagreements listed in
+  ``evals/library_verified.toml``: checked by hand against the PDF, the other tool is
+  wrong there and our value is what the PDF prints (its ``pdf_says``). The target is
+  judged on the corrected agreement. An entry whose ``pdf_says`` no longer equals our
+  reading is a *regression*: reported, and a missed target.
 - A field is compared only where the other tool has a real value: a non-empty
   catalogue value, or a grade in grades.csv. Its special values (``data_unreadable``,
   ``inspection_pre_dates_judgement``, ``not_reported_post_reform``, empty, or a value
@@ -48,6 +56,7 @@ import csv
 import re
 import sys
 import time
+import tomllib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -59,6 +68,7 @@ from ingest.grades import normalise_grade
 from ingest.model import Kind, Paragraph, Report
 
 REPO = Path(__file__).resolve().parents[1]
+VERIFIED = REPO / "evals" / "library_verified.toml"
 TARGET = 0.99
 WORKERS = 2  # the machine's cores
 CATALOGUE_FIELDS = ("authority", "inspection_start", "inspection_end", "lead_inspector")
@@ -326,11 +336,37 @@ class Theirs:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """A disagreement checked by hand against the PDF: the other tool is wrong, and the
+    PDF prints ``pdf_says`` (our form: ISO date, grade word; '' = no such judgement)."""
+
+    file: str
+    field: str
+    pdf_says: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Disagreement:
     file: str
     field: str
     ours: str
     theirs: str
+    verified: Verified | None = None  # the other tool is wrong here, and we read what the PDF says
+
+
+@dataclass(frozen=True)
+class Regression:
+    """A verified entry our reading no longer matches."""
+
+    entry: Verified
+    ours: str  # what we read now ('' = nothing)
+    note: str = ""  # why there is no value at all (read error, not parsed)
+
+    def line(self) -> str:
+        now = self.note or (f"we read `{_cell(self.ours)}`" if self.ours else "we read nothing")
+        says = f"`{_cell(self.entry.pdf_says)}`" if self.entry.pdf_says else "nothing (no such judgement)"
+        return f"{self.entry.file} {self.entry.field}: {now}, the PDF says {says}"
 
 
 @dataclass(frozen=True)
@@ -338,15 +374,28 @@ class FieldScore:
     field: str
     compared: int
     agree: int
-    ours_empty: int  # of the disagreements: we read nothing
+    ours_empty: int  # of the open (not verified) disagreements: we read nothing
+    verified: int = 0  # disagreements where the other tool is wrong (evals/library_verified.toml)
 
     @property
     def share(self) -> float | None:
+        """Raw agreement with the other tool."""
         return self.agree / self.compared if self.compared else None
 
     @property
+    def corrected(self) -> float | None:
+        """Agreement where the other tool's value is not a verified error: the target's measure."""
+        base = self.compared - self.verified
+        return self.agree / base if base else None
+
+    @property
+    def open(self) -> int:
+        """Disagreements not explained by a verified error of the other tool."""
+        return self.compared - self.agree - self.verified
+
+    @property
     def met(self) -> bool:
-        return self.share is None or self.share >= TARGET
+        return self.corrected is None or self.corrected >= TARGET
 
 
 @dataclass(frozen=True)
@@ -373,6 +422,8 @@ class Comparison:
     unlisted: tuple[str, ...]  # files the CSVs do not list (checked on paragraphs only)
     seconds: float = 0.0
     workers: int = 1
+    regressions: tuple[Regression, ...] = ()
+    stale: tuple[Verified, ...] = ()  # verified entries that hold but are no disagreement now
 
     @property
     def read_errors(self) -> tuple[Reading, ...]:
@@ -398,8 +449,9 @@ class Comparison:
     @property
     def missed(self) -> list[str]:
         """The targets missed, one line each."""
-        out = [f"{s.field}: {s.agree}/{s.compared} agree ({_pct(s.share)}), target {_pct(TARGET)}"
-               for s in self.scores if not s.met]
+        out = [f"{s.field}: {s.agree}/{s.compared - s.verified} agree ({_pct(s.corrected)}) where the other tool "
+               f"is not verified wrong, target {_pct(TARGET)}" for s in self.scores if not s.met]
+        out += [f"verified reading regressed: {r.line()}" for r in self.regressions]
         if self.intact_share is not None and self.intact_share < TARGET:
             out.append(f"reports intact: {len(self.intact)}/{len(self.reports)} ({_pct(self.intact_share)}), "
                        f"target {_pct(TARGET)}")
@@ -427,19 +479,91 @@ def load_theirs(library: Path) -> dict[str, Theirs]:
     return {f: Theirs(f, tuple(v.items())) for f, v in rows.items()}
 
 
+_VERIFIED_KEYS = ("file", "field", "pdf_says", "why")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def load_verified(path: Path = VERIFIED) -> tuple[Verified, ...]:
+    """The ``[[verified]]`` entries of ``path``; ``ConfigError`` (one line naming the entry)
+    when one is malformed."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: not found; it lists the disagreements checked against the PDFs") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({_one_line(str(exc))}); fix the TOML") from None
+    entries = data.get("verified", [])
+    if set(data) - {"verified"} or not isinstance(entries, list):
+        raise ConfigError(f"{path}: expected only [[verified]] tables; fix the file")
+    out: list[Verified] = []
+    seen: set[tuple[str, str]] = set()
+    for i, raw in enumerate(entries, 1):
+        where = f"{path}: entry {i}"
+        if not isinstance(raw, dict) or set(raw) != set(_VERIFIED_KEYS) \
+                or not all(isinstance(raw[k], str) for k in _VERIFIED_KEYS):
+            raise ConfigError(f"{where}: give exactly {', '.join(_VERIFIED_KEYS)}, each a string")
+        v = Verified(*(raw[k].strip() for k in _VERIFIED_KEYS))
+        where += f" ({v.file} {v.field})"
+        problem = _verified_problem(v)
+        if not problem and (v.file, v.field) in seen:
+            problem = "listed twice"
+        if problem:
+            raise ConfigError(f"{where}: {problem}; fix the entry")
+        seen.add((v.file, v.field))
+        out.append(v)
+    return tuple(out)
+
+
+def _verified_problem(v: Verified) -> str:
+    if not re.fullmatch(r"pdf/[^/]+/[^/]+\.pdf", v.file):
+        return "file must be pdf/<authority>/<published>.pdf"
+    if v.field not in FIELDS:
+        return f"field must be one of {', '.join(FIELDS)}"
+    if v.pdf_says and v.field in GRADE_FIELDS and normalise_grade(v.pdf_says) is None:
+        return f"pdf_says '{v.pdf_says}' is not a grade"
+    if v.pdf_says and v.field.startswith("inspection_") and not _ISO_DATE.fullmatch(v.pdf_says):
+        return f"pdf_says '{v.pdf_says}' is not an ISO date (YYYY-MM-DD)"
+    if not v.pdf_says and v.field in CATALOGUE_FIELDS:
+        return "pdf_says may be empty only for a judgement the report does not make"
+    if not v.why or "\n" in v.why:
+        return "why must be one sentence on one line"
+    return ""
+
+
+def says(name: str, ours: str, pdf_says: str) -> bool:
+    """Is our value for ``name`` what the PDF prints (``pdf_says``; '' = nothing)?"""
+    return not ours if not pdf_says else agrees(name, ours, pdf_says)
+
+
 def compare(readings: Sequence[Reading], theirs: dict[str, Theirs], seconds: float = 0.0,
-            workers: int = 1) -> Comparison:
-    """Field agreement and special values over every readable report the CSVs list."""
+            workers: int = 1, verified: Sequence[Verified] = ()) -> Comparison:
+    """Field agreement and special values over every readable report the CSVs list; the
+    ``verified`` disagreements counted apart, and checked against our reading wherever
+    their file was read."""
+    by_key = {(v.file, v.field): v for v in verified}
+    read = {r.file: r for r in readings}
+    regressions = []
+    for v in verified:
+        r = read.get(v.file)
+        if r is None:
+            continue  # not in this run (--limit, --authority)
+        if r.read_error or r.failure:
+            regressions.append(Regression(v, "", f"not {'read' if r.read_error else 'parsed'}: "
+                                                 f"{r.read_error or r.failure}"))
+        elif not says(v.field, our_value(r, v.field), v.pdf_says):
+            regressions.append(Regression(v, our_value(r, v.field)))
     scored = [r for r in readings if not r.read_error and r.file in theirs]
     scores, disagreements, specials = [], [], []
+    explained: set[tuple[str, str]] = set()
     for name in FIELDS:
-        compared = agree = ours_empty = 0
+        compared = agree = ours_empty = n_verified = 0
         special_rows: dict[str, list[str]] = {}
         special_read: dict[str, list[str]] = {}
         for r in scored:
             raw = theirs[r.file].value(name)
             kind = _special(name, raw)
-            ours = _ours(r, name)
+            ours = our_value(r, name)
             if kind is not None:
                 special_rows.setdefault(kind, []).append(r.file)
                 if ours:
@@ -448,16 +572,24 @@ def compare(readings: Sequence[Reading], theirs: dict[str, Theirs], seconds: flo
             compared += 1
             if agrees(name, ours, raw):
                 agree += 1
+                continue
+            v = by_key.get((r.file, name))
+            if v is not None and says(name, ours, v.pdf_says):
+                n_verified += 1
+                explained.add((r.file, name))
             else:
+                v = None
                 ours_empty += not ours
-                disagreements.append(Disagreement(r.file, name, ours, raw))
-        scores.append(FieldScore(name, compared, agree, ours_empty))
+            disagreements.append(Disagreement(r.file, name, ours, raw, v))
+        scores.append(FieldScore(name, compared, agree, ours_empty, n_verified))
         for kind, files in special_rows.items():
             specials.append(Special(name, kind, len(files), tuple(special_read.get(kind, ())),
                                     SPECIALS.get(kind, False)))
     unlisted = tuple(r.file for r in readings if r.file not in theirs)
+    failed = {g.entry for g in regressions}
+    stale = tuple(v for v in verified if v.file in read and v not in failed and (v.file, v.field) not in explained)
     return Comparison(tuple(readings), tuple(scores), tuple(disagreements), tuple(specials), unlisted,
-                      seconds, workers)
+                      seconds, workers, tuple(regressions), stale)
 
 
 def agrees(name: str, ours: str, theirs: str) -> bool:
@@ -473,7 +605,8 @@ def agrees(name: str, ours: str, theirs: str) -> bool:
     return ours.strip() == theirs.strip()
 
 
-def _ours(r: Reading, name: str) -> str:
+def our_value(r: Reading, name: str) -> str:
+    """Our value for a field, as compared: a grade field's grades joined by ' | '."""
     if name in GRADE_FIELDS:
         return " | ".join(r.grades_for(name))
     return r.value(name).strip()
@@ -504,22 +637,29 @@ def _fold(text: str) -> str:
 
 
 def summary_markdown(c: Comparison, library: str = "") -> str:
-    """The summary: the agreement table, intact reports, read errors, the special values.
-    It holds no value from the CSVs (only counts and file names)."""
+    """The summary: the agreement table, intact reports, verified readings, read errors,
+    the special values. It holds no value from the CSVs (only counts and file names)."""
     reports = len(c.reports)
     lines = [f"# Library agreement{': ' + library if library else ''}", "",
              f"{len(c.readings)} files ({reports} reports, {len(c.read_errors)} read errors) read and parsed "
              f"in {c.seconds:.0f} s on {c.workers} worker process{'es' if c.workers != 1 else ''}.", "",
-             "| field | compared | agree | % | target | we read nothing | we read another value |",
-             "| --- | ---: | ---: | ---: | --- | ---: | ---: |"]
+             f"The {_pct(TARGET)} target is judged on the corrected agreement, agree / (compared - verified): "
+             "*verified* disagreements were checked by hand against the PDF (evals/library_verified.toml); there "
+             "the other tool is wrong and we read what the PDF prints. Raw agreement with the other tool is shown "
+             "beside it.", "",
+             "| field | compared | agree | raw % | verified (theirs wrong) | corrected % | target | "
+             "open: we read nothing | open: we read another value |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"]
     for s in c.scores:
         mark = "" if s.compared == 0 else (" met" if s.met else " **missed**")
-        lines.append(f"| {s.field} | {s.compared} | {s.agree} | {_pct(s.share)} | {_pct(TARGET)}{mark} | "
-                     f"{s.ours_empty} | {s.compared - s.agree - s.ours_empty} |")
+        lines.append(f"| {s.field} | {s.compared} | {s.agree} | {_pct(s.share)} | {s.verified} | "
+                     f"{_pct(s.corrected)} | {_pct(TARGET)}{mark} | {s.ours_empty} | {s.open - s.ours_empty} |")
     share = c.intact_share
     mark = "" if share is None else (" met" if share >= TARGET else " **missed**")
-    lines.append(f"| reports intact | {reports} | {len(c.intact)} | {_pct(share)} | {_pct(TARGET)}{mark} | | |")
-    lines += ["", *_paragraph_summary(c), "", *_read_error_lines(c), "", *_special_table(c), "", _RULES]
+    lines.append(f"| reports intact | {reports} | {len(c.intact)} | {_pct(share)} | | {_pct(share)} | "
+                 f"{_pct(TARGET)}{mark} | | |")
+    lines += ["", *_paragraph_summary(c), "", *_verified_lines(c), "", *_read_error_lines(c), "",
+              *_special_table(c), "", _RULES]
     return "\n".join(lines) + "\n"
 
 
@@ -528,8 +668,9 @@ def full_markdown(c: Comparison, library: str = "") -> str:
     value where we read a grade."""
     lines = [summary_markdown(c, library).rstrip(), "", "## Disagreements", ""]
     if c.disagreements:
-        lines += ["| file | field | ours | theirs |", "| --- | --- | --- | --- |"]
-        lines += [f"| {d.file} | {d.field} | {_cell(d.ours) or '(nothing)'} | {_cell(d.theirs)} |"
+        lines += ["| file | field | ours | theirs | verified: what the PDF prints |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {d.file} | {d.field} | {_cell(d.ours) or '(nothing)'} | {_cell(d.theirs)} | "
+                  f"{_cell(d.verified.why) if d.verified else ''} |"
                   for d in sorted(c.disagreements, key=lambda d: (FIELDS.index(d.field), d.file))]
     else:
         lines.append("None.")
@@ -570,6 +711,19 @@ def _paragraph_summary(c: Comparison) -> list[str]:
             f"{len(c.unnumbered)} (they pass the numbering check)."]
 
 
+def _verified_lines(c: Comparison) -> list[str]:
+    verified = sum(s.verified for s in c.scores)
+    lines = [f"Verified disagreements (the other tool wrong, our reading as printed): {verified}. "
+             + ("Verified readings that no longer hold: none." if not c.regressions else
+                f"**Verified readings that no longer hold: {len(c.regressions)}** (each a missed target):")]
+    if c.regressions:
+        lines += [""] + [f"- {r.line()}" for r in c.regressions]
+    if c.stale:
+        lines += ["", f"Verified entries that are no disagreement now (the other tool agrees or has no value; "
+                      f"remove them): {', '.join(f'{v.file} {v.field}' for v in c.stale)}."]
+    return lines
+
+
 def _read_error_lines(c: Comparison) -> list[str]:
     if not c.read_errors:
         return ["Read errors: none."]
@@ -589,7 +743,8 @@ def _special_table(c: Comparison) -> list[str]:
     return lines
 
 
-_RULES = ("Compared only where the other tool has a real value. authority: case, punctuation and '&' folded; "
+_RULES = ("Compared only where the other tool has a real value; corrected agreement leaves out of the "
+          "denominator the disagreements verified against the PDF (evals/library_verified.toml). authority: case, punctuation and '&' folded; "
           "lead_inspector: whitespace (also around hyphens), case and quotes folded; dates: equal ISO strings; "
           "judgements: our records with that `field`, one grade equal to theirs after `normalise_grade`. Intact: "
           "printed paragraph numbers 1..N once each and not cut, and no locator with a date, the title or a bare "
@@ -641,24 +796,27 @@ def check_out_path(out: Path, repo: Path = REPO) -> None:
 
 
 def run_library(library: Path, *, limit: int | None = None, authority: str | None = None,
-                workers: int = WORKERS, status: TextIO | None = None) -> Comparison:
+                workers: int = WORKERS, status: TextIO | None = None,
+                verified: Sequence[Verified] | None = None) -> Comparison:
     """Discover, read, compare: the whole measurement, with a progress line on ``status``
-    (None: quiet)."""
+    (None: quiet); ``verified`` defaults to evals/library_verified.toml."""
     library = Path(library)
     files = discover(library, limit, authority)
     theirs = load_theirs(library)
+    verified = load_verified() if verified is None else tuple(verified)
     start = time.perf_counter()
     readings = read_all(files, library, workers, _progress_line(status, start) if status else None)
     if status:
         print(file=status)
-    return compare(readings, theirs, time.perf_counter() - start, min(workers, len(files)))
+    return compare(readings, theirs, time.perf_counter() - start, min(workers, len(files)), verified)
 
 
 def main(library: Path, *, out: Path | None = None, check: bool = False, limit: int | None = None,
          authority: str | None = None, workers: int = WORKERS, stdout: TextIO | None = None,
          status: TextIO | None = None) -> int:
     """The command: summary on stdout, progress on stderr, the full report to ``out``; 1
-    with ``check`` when a target is missed, else 0. Errors a user can fix are ``RagError``s."""
+    with ``check`` when a target is missed or a verified reading regressed, else 0. Errors a
+    user can fix are ``RagError``s."""
     stdout, status = stdout or sys.stdout, status or sys.stderr
     if out is not None:
         check_out_path(out)

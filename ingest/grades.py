@@ -26,10 +26,18 @@ GRADED_JUDGEMENT = re.compile(
     + _GRADES_RE + r"\.?$",
     re.IGNORECASE,
 )
+# An ILACS section title with its grade: 'The experiences and progress of children who
+# need help and protection: good'.
+SECTION_GRADE = re.compile(r"^(?P<area>[A-Z][^:]{10,120}):\s*" + _GRADES_RE + r"$", re.IGNORECASE)
 JUDGEMENT_SENTENCE = re.compile(
     r"^(?P<area>[A-Z][\w'\u2019 ,()-]{3,80}?) (?:is|are|requires?) "
     r"(?P<grade>outstanding|good|adequate|inadequate|improvement(?: to be good)?)\.?$"
 )
+
+
+# A line of the grade scale a 2009-2013 report prints before its findings:
+# 'Inadequate (Grade 4) A service that does not meet minimum requirements'.
+GRADE_SCALE = re.compile(r"^(outstanding|good|adequate|inadequate)\s*\(grade\s*[1-4]\)", re.I)
 
 
 def normalise_grade(printed: str) -> str | None:
@@ -91,6 +99,8 @@ FRAMEWORKS = {
 # First match wins; patterns are searched in the whitespace-folded, lower-cased label.
 _FIELD_PATTERNS = (
     ("lscb", r"safeguarding (children|adults)? ?(board|partnership)|\blscb\b"),
+    ("lac_overall", r"overall effectiveness of (the )?services for (looked after children|children looked after)"),
+    ("safeguarding_overall", r"overall effectiveness of (the )?safeguarding services"),
     ("overall_effectiveness", r"^overall effectiveness$|^children.?s services in |overall effectiveness of (the )?(local authority|children)"),
     ("impact_of_leaders", r"impact of leaders|leadership,? management and governance"),
     ("help_and_protection", r"children who need help and protection"),
@@ -101,6 +111,11 @@ _FIELD_PATTERNS = (
     ("in_care", r"children in care|children looked after and achieving permanence|achieving permanence"),
     ("capacity_to_improve", r"capacity (to|for) improv"),
 )
+
+
+# The judgements that head a section of an ILACS or SIF report: a sentence or title that
+# grades one of them opens that section.
+SECTION_FIELDS = frozenset({"impact_of_leaders", "help_and_protection", "in_care", "care_leavers"})
 
 
 def field_for(area: str, part: str = "") -> str:

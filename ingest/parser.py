@@ -27,7 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .grades import GRADE_LINE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, normalise_grade
+from .grades import (GRADE_LINE, GRADE_SCALE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_FIELDS, SECTION_GRADE,
+                     field_for, normalise_grade)
 from .model import GRID, Kind, Paragraph, Report, ReportMeta, Voice
 from .records import extract
 from .textnorm import ends_sentence, normalise, starts_lower
@@ -139,7 +140,7 @@ def _heading_like(text: str) -> bool:
         return False
     if t.endswith((".", ",", ";", ":", "-", "\u2013")) or t.endswith("!"):
         return False
-    if _LABEL_VALUE.match(t) or _CAPTION.match(t) or _BULLET.match(text):
+    if _LABEL_VALUE.match(t) or _CAPTION.match(t) or _BULLET.match(text) or GRADE_SCALE.match(t):
         return False
     if t.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS:
         return False  # 'The council is good and': a sentence cut by a page break
@@ -283,7 +284,7 @@ def _heading_or_grade(line: str) -> Seg:
         return Seg("grade", line)
     if m := GRADED_JUDGEMENT.match(line):
         return Seg("grade", line, area=m["area"])
-    if m := JUDGEMENT_SENTENCE.match(line):
+    if m := JUDGEMENT_SENTENCE.match(line) or SECTION_GRADE.match(line):
         return Seg("grade", line, area=m["area"])
     if m := _LETTER_HEAD.match(line):
         return Seg("heading", m["text"], number=m["letter"], level=3)
@@ -461,7 +462,8 @@ def _on_grade(st: _State, seg: Seg, out: list[_Draft]) -> None:
     if seg.area and (key is None or _norm(seg.area) != _norm(key.text)):
         # A heading with its grade on the same line, or a judgement sentence:
         # the area is printed, so it is a heading of its own.
-        if GRADE_LINE.match(f"{seg.area} {seg.text}") or seg.text.startswith("Grade"):
+        if GRADE_LINE.match(f"{seg.area} {seg.text}") or seg.text.startswith("Grade") \
+                or (seg.block_start and field_for(seg.area) in SECTION_FIELDS):
             _on_heading(st, Seg("heading", seg.area), None, out)
             key = _key(st)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, field_for, framework_for, grade_from_number,
+from .grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_GRADE, field_for, framework_for, grade_from_number,
                      normalise_grade)
 from .model import GRID, Judgement, Kind, Paragraph, Recommendation, ReportMeta
 
@@ -59,7 +59,7 @@ def judgements(paragraphs, meta: ReportMeta) -> list[Judgement]:
 def _sentence_grade(text: str) -> str | None:
     if normalise_grade(text):
         return normalise_grade(text)
-    m = GRADED_JUDGEMENT.match(text) or JUDGEMENT_SENTENCE.match(text)
+    m = GRADED_JUDGEMENT.match(text) or JUDGEMENT_SENTENCE.match(text) or SECTION_GRADE.match(text)
     return normalise_grade(m["grade"]) if m else None
 
 

@@ -409,7 +409,10 @@ def _key(st: _State) -> _Heading | None:
 def _on_heading(st: _State, seg: Seg, nxt: Seg | None, out: list[_Draft]) -> None:
     # A label between a numbered paragraph and its table or list ('Safeguarding
     # services' above rows of grades in Darlington para 10) names a group of rows.
-    if (st.anchor and nxt is not None and nxt.kind == "table" and not seg.number
+    # (A finished paragraph does not lead into rows: the label after it is a heading, as
+    # 'Summary for children and young people' after a SIF report's last recommendation.)
+    if (st.anchor and nxt is not None and (nxt.kind == "table" or (nxt.kind == "bullet" and not st.anchor_text.rstrip().endswith((".", "!", "?"))))
+            and not seg.number
             and not _APPENDIX.match(seg.text) and seg.kind != "leadin"
             and not (st.ofsted_parts and _PARTS.match(seg.text))):
         st.table_group = seg.text

@@ -36,6 +36,7 @@ _LABEL = re.compile(r"^[A-Z][^:]{1,40}:\s")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u2019\u201d)]*$")
 _MARK_GAP = re.compile(r"^(\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,4}\)|[\u2022\u25aa\u25fc\u25cf\ue000-\uf8ff-]))\t")
+_GLUED_NUMBER = re.compile(r"^(\d{1,3}\.)(?=[A-Z\u2018\u201c(])")
 _EDGE = 0.09  # share of the page height at top and bottom where running headers and footers sit
 _COLUMN_GAP = 1.5  # a gap PDFium bridged that is wider than this many font sizes may be a cell break
 _WIDE_SPACE = 4.0  # so may a printed space this wide (justified text stretches a space to about 1.5)
@@ -116,6 +117,7 @@ def _page_lines(page, number: int) -> Page:
                 chars.append(ch)
             line = "".join(chars).replace("\ufffe", "-").replace("\u00ad", "-").replace("\x02", "-")
             line = _MARK_GAP.sub(r"\1 ", line)  # the gap after a paragraph number or bullet is not a column
+            line = _GLUED_NUMBER.sub(r"\1 ", line)  # '10.Senior leaders': a number set with no space
             y = oy.value
             raw.FPDFText_GetCharOrigin(handle, last, ctypes.byref(ox), ctypes.byref(oy))
             lines.append(Line(line.strip(), box(first)[0], box(last)[1], y, min(y, oy.value), round(size * 2) / 2, bool(bold)))
@@ -346,7 +348,13 @@ def _continues(prev: _Block, nxt: _Block) -> bool:
     a, b = prev.lines[-1], nxt.lines[0]
     if not _same_size(a, b) or a.bold != b.bold or _NUMBERED.match(b.text):
         return False
-    return b.text[:1].islower() or not _SENTENCE_END.search(a.text)
+    if b.text[:1].islower() or not _SENTENCE_END.search(a.text):
+        return True
+    # A numbered paragraph hangs its lines under its text, right of its number: a page
+    # that starts at that indent carries the paragraph on, even after a full stop.
+    first, rest = prev.lines[0], prev.lines[1:]
+    return bool(_NUMBERED.match(first.text) and rest and rest[0].x0 > first.x0 + 5
+                and abs(b.x0 - rest[0].x0) < 3)
 
 
 # --- the judgement grid -----------------------------------------------------------------

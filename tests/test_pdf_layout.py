@@ -175,8 +175,6 @@ def test_paragraph_cut_by_a_page_break_joined():
     assert len(blocks) == 4
 
 
-@pytest.mark.xfail(strict=True, reason="a page break after a full line ending a sentence is read as a paragraph's "
-                   "end: 11 such breaks in 60 library reports (e.g. hillingdon/2023-11-20 paragraph 14)")
 def test_paragraph_cut_by_a_page_break_after_a_sentence_end_joined():
     # The page's last line reaches the margin and the next page's first line sits at the
     # paragraph's hanging indent: the paragraph goes on, though a sentence ended there.

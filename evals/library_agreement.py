@@ -40,7 +40,8 @@ What counts (the same rules are printed at the foot of the summary):
 - A report is *intact* when (a) its printed paragraph numbers (``Kind.PARAGRAPH`` with
   an integer ``number``, outside appendices) are 1..N each exactly once, and the
   sequence was not cut (no integer-numbered list item carries N+1, which is what the
-  next numbered paragraph becomes when the parser loses the sequence); and (b) no
+  next numbered paragraph becomes when the parser loses the sequence, and no paragraph's
+  text starts a sentence with 'N+1.', a number the reader failed to split off); and (b) no
   locator holds page furniture (``furniture_locators``). A report with no numbered
   paragraphs passes (a) and is counted apart.
 - A file that cannot be read (``ReadError``: the web pages saved as .pdf) is listed with
@@ -244,9 +245,15 @@ def check_paragraphs(paragraphs: Sequence[Paragraph], title: str = "") -> Paragr
                if p.kind is Kind.PARAGRAPH and p.number and p.number.isdigit() and not in_appendix(p)]
     counts = Counter(numbers)
     highest = max(numbers, default=0)
+    # Cut: the next number read as a list item, or left in some paragraph's text ('10.Senior
+    # leaders...' where the number was printed with no space, or '10. ...' glued to the
+    # paragraph before).
+    glued = re.compile(rf"(?:^|[.!?]\s+){highest + 1}\.\s?[A-Z]")
     cut = highest > 0 and any(
-        p.kind is Kind.LIST_ITEM and p.number and p.number.isdigit() and int(p.number) == highest + 1
-        and not in_appendix(p) for p in paragraphs)
+        not in_appendix(p) and (
+            (p.kind is Kind.LIST_ITEM and p.number and p.number.isdigit() and int(p.number) == highest + 1)
+            or (p.kind is Kind.PARAGRAPH and glued.search(p.text)))
+        for p in paragraphs)
     return ParagraphCheck(
         highest=highest,
         missing=tuple(n for n in range(1, highest + 1) if n not in counts),

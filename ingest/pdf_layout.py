@@ -83,6 +83,13 @@ def _page_lines(page, number: int) -> Page:
 
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
+
+    def height(i: int) -> float:
+        # The height of a character's box, not its font's nominal size: a PDF that scales
+        # its text matrix prints 12-point text in a '1-point' font.
+        raw.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect))
+        return rect.top - rect.bottom if rect.top > rect.bottom else raw.FPDFText_GetFontSize(handle, i)
+
     lines: list[Line] = []
     start = 0
     for raw_line in text.split("\r\n"):
@@ -94,10 +101,7 @@ def _page_lines(page, number: int) -> Page:
             # The size of the line's middle: a paragraph number or a footnote mark may be
             # set in another size than the words.
             mid = next((i for i in range((first + last) // 2, last + 1) if text[i].isalnum()), first)
-            # The height of its box, not the font's nominal size: a PDF that scales its
-            # text matrix prints 12-point text in a '1-point' font.
-            raw.FPDFText_GetLooseCharBox(handle, mid, ctypes.byref(rect))
-            size = rect.top - rect.bottom if rect.top > rect.bottom else raw.FPDFText_GetFontSize(handle, mid)
+            size = height(mid)
             bold = raw.FPDFText_GetFontWeight(handle, mid) >= 600 and raw.FPDFText_GetFontWeight(handle, last) >= 600
             chars: list[str] = []
             spaces: list[float] | None = None  # the line's word gaps, measured when first needed
@@ -112,7 +116,7 @@ def _page_lines(page, number: int) -> Page:
                     if gap > 3 * max(statistics.median(spaces) if spaces else 0.0, 0.3 * size):
                         ch = "\t"
                 elif ch.isdigit() and i > first and (text[i - 1].isalpha() or text[i - 1] in "?).,;:\u2019\u201d") \
-                        and raw.FPDFText_GetFontSize(handle, i) < 0.8 * size:
+                        and height(i) < 0.8 * size:
                     continue  # a footnote mark in superscript ('Board1')
                 chars.append(ch)
             line = "".join(chars).replace("\ufffe", "-").replace("\u00ad", "-").replace("\x02", "-")
@@ -120,7 +124,8 @@ def _page_lines(page, number: int) -> Page:
             line = _GLUED_NUMBER.sub(r"\1 ", line)  # '10.Senior leaders': a number set with no space
             y = oy.value
             raw.FPDFText_GetCharOrigin(handle, last, ctypes.byref(ox), ctypes.byref(oy))
-            lines.append(Line(line.strip(), box(first)[0], box(last)[1], y, min(y, oy.value), round(size * 2) / 2, bool(bold)))
+            lines.append(Line(line.strip(), box(first)[0], box(last)[1], y, min(y, oy.value),
+                              round(size * 2) / 2, bool(bold)))
         start = end + 2
     return Page(number, width, height, tuple(lines))
 
@@ -242,12 +247,8 @@ class _Numbers:
     last: int = 0
 
     def starts_paragraph(self, line: Line, prev: Line) -> bool:
-        m = re.match(r"(\d{1,3})\.\s", line.text)
-        if m is None:
-            return True  # '3.4 ' decimal numbering: sections, always a start
-        if _SENTENCE_END.search(prev.text) or int(m[1]) == self.last + 1:
-            return True
-        return False
+        m = re.match(r"(\d{1,3})\.\s", line.text)  # not '3.4 ': decimal numbers are sections, always a start
+        return m is None or bool(_SENTENCE_END.search(prev.text)) or int(m[1]) == self.last + 1
 
     def see(self, block: "_Block") -> None:
         if m := re.match(r"(\d{1,3})\.\s", block.lines[0].text):

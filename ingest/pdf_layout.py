@@ -84,7 +84,7 @@ def _page_lines(page, number: int) -> Page:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
 
-    def height(i: int) -> float:
+    def glyph_height(i: int) -> float:
         # The height of a character's box, not its font's nominal size: a PDF that scales
         # its text matrix prints 12-point text in a '1-point' font.
         raw.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect))
@@ -101,7 +101,7 @@ def _page_lines(page, number: int) -> Page:
             # The size of the line's middle: a paragraph number or a footnote mark may be
             # set in another size than the words.
             mid = next((i for i in range((first + last) // 2, last + 1) if text[i].isalnum()), first)
-            size = height(mid)
+            size = glyph_height(mid)
             bold = raw.FPDFText_GetFontWeight(handle, mid) >= 600 and raw.FPDFText_GetFontWeight(handle, last) >= 600
             chars: list[str] = []
             spaces: list[float] | None = None  # the line's word gaps, measured when first needed
@@ -116,7 +116,7 @@ def _page_lines(page, number: int) -> Page:
                     if gap > 3 * max(statistics.median(spaces) if spaces else 0.0, 0.3 * size):
                         ch = "\t"
                 elif ch.isdigit() and i > first and (text[i - 1].isalpha() or text[i - 1] in "?).,;:\u2019\u201d") \
-                        and height(i) < 0.8 * size:
+                        and glyph_height(i) < 0.8 * size:
                     continue  # a footnote mark in superscript ('Board1')
                 chars.append(ch)
             line = "".join(chars).replace("\ufffe", "-").replace("\u00ad", "-").replace("\x02", "-")

@@ -43,6 +43,7 @@ GRADE_SCALE = re.compile(r"^(outstanding|good|adequate|inadequate)\s*\(grade\s*[
 def normalise_grade(printed: str) -> str | None:
     """'Good' -> 'good'; 'Requires improvement\nto be good' -> 'requires improvement to be good'."""
     key = " ".join(printed.lower().split()).strip(" .")
+    key = re.sub(r"\s*\(?grade [1-4]\)?$", "", key)  # 'Inadequate Grade 4' in a 2013 Record of main findings
     if key == "improvement" or key.startswith("improvement to be good"):
         key = "requires " + key
     return _GRADE_WORDS.get(key)

@@ -1,7 +1,7 @@
 """``python -m evals``: run the evaluation, or measure the reading of the real library.
 
-    python -m evals run [--set FILE] [--backend extractive|openai|ollama] [--k N]
-                        [--baseline] [--out DIR] [--thresholds FILE]
+    python -m evals run [--set FILE|library] [--backend extractive|openai|ollama] [--k N]
+                        [--baseline] [--out DIR] [--thresholds FILE] [--library DIR]
     python -m evals library DIR [--out FILE] [--check] [--limit N] [--authority NAME]
                                 [--workers N]
 
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     def evaluate() -> int:
         settings = Settings.from_env(top_k=args.k, llm=BACKENDS[args.backend] if args.backend else None)
         options = RunOptions(**{k: v for k, v in (("set_path", args.set), ("baseline", args.baseline),
-                                                  ("out_dir", args.out), ("thresholds_path", args.thresholds))
+                                                  ("out_dir", args.out), ("thresholds_path", args.thresholds),
+                                                  ("library_dir", args.library))
                                 if v is not None})
         return run(settings, options)
 
@@ -46,13 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m evals", description="Evaluate the assistant on the known-answer set.")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="ask every question, score, write evals/reports/, gate on evals/thresholds.toml")
-    r.add_argument("--set", type=Path, help="known-answer JSONL (default evals/known_answers.jsonl)")
+    r.add_argument("--set", type=Path, help="known-answer JSONL (default evals/known_answers.jsonl), or 'library': "
+                   "evals/library_answers.jsonl on the real PDFs (its own index, reports in evals/reports/library)")
     r.add_argument("--backend", choices=sorted(BACKENDS), help="answerer: extractive (offline), openai or ollama "
                    "(default: RAG_LLM)")
     r.add_argument("--k", type=int, help="paragraphs retrieved per question (overrides RAG_TOP_K)")
     r.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline and compare")
     r.add_argument("--out", type=Path, help="report folder (default evals/reports)")
     r.add_argument("--thresholds", type=Path, help="thresholds TOML (default evals/thresholds.toml)")
+    r.add_argument("--library", type=Path, help="the library the library set reads (default ../shared/library "
+                   "beside the repository; the set is skipped where it is missing)")
     lib = sub.add_parser("library", help="read every PDF of the real library (no embedding) and report agreement "
                          "with its catalogue.csv and grades.csv, and intact paragraph numbering")
     lib.add_argument("dir", type=Path, help="the library folder (pdf/, catalogue.csv, grades.csv), "

@@ -307,8 +307,8 @@ def aggregate(scores: Sequence[QuestionScore]) -> Summary:
     )
 
 
-def by_kind(scores: Sequence[QuestionScore]) -> dict[str, Summary]:
-    """One Summary per kind present, in the set format's order of kinds."""
-    order = {k: i for i, k in enumerate(KINDS)}
-    kinds = sorted({s.kind for s in scores}, key=lambda k: (order.get(k, len(order)), k))
-    return {kind: aggregate([s for s in scores if s.kind == kind]) for kind in kinds}
+def by_kind(scores: Sequence[QuestionScore], kinds: Sequence[str] = KINDS) -> dict[str, Summary]:
+    """One Summary per kind present, in the set format's order of kinds (``kinds``)."""
+    order = {k: i for i, k in enumerate(kinds)}
+    present = sorted({s.kind for s in scores}, key=lambda k: (order.get(k, len(order)), k))
+    return {kind: aggregate([s for s in scores if s.kind == kind]) for kind in present}

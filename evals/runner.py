@@ -10,6 +10,12 @@
 4. write ``<out>/<timestamp>/report.{json,md}`` and copy them to ``<out>/latest.*``;
 5. print the tables and each failed threshold; return 1 if any failed, else 0.
 
+``--set library`` (or a set file in ``evals.library_set``'s format) runs the library set
+instead (``run_library``): the real PDFs it names are ingested from ``../shared/library``
+into an index of their own (``<data_dir>/library-eval``), scored by locator, gated by the
+``[library]`` table of the thresholds, reported in ``<out>/library/``; where the library is
+missing the run says so and is skipped (exit 0).
+
 Sections below: the run; the systems (``System`` protocol, ``AssistantSystem``); the
 thresholds (``evals/thresholds.toml``); the optional LLM judge; the report (JSON
 document, Markdown and console tables rendered from the same rows). The metrics are
@@ -35,7 +41,8 @@ from ingest.embedder import Embedder, load_embedder
 from ingest.errors import ConfigError, QuestionError, RagError
 from ingest.settings import Settings
 
-from .gold import DEFAULT_SET, KnownAnswer, load
+from . import library_set
+from .gold import DEFAULT_SET, KINDS, KnownAnswer, load
 from .metrics import (METRICS, Lookup, QuestionScore, Result, Summary, aggregate, by_kind, lookup_in,
                       result_from_answer, score)
 
@@ -47,12 +54,17 @@ DEFAULT_THRESHOLDS = HERE / "thresholds.toml"
 # -- the run ------------------------------------------------------------------------------
 
 
+LIBRARY = "library"  # `--set library`: the library set (evals/library_answers.jsonl)
+
+
 @dataclass(frozen=True)
 class RunOptions:
     set_path: Path = DEFAULT_SET
     baseline: bool = False
     out_dir: Path = DEFAULT_OUT
     thresholds_path: Path = DEFAULT_THRESHOLDS
+    library_dir: Path = library_set.DEFAULT_LIBRARY  # the library set's PDFs
+    library_data: Path | None = None  # its index (default <data_dir>/library-eval)
 
 
 def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Embedder | None = None,
@@ -60,6 +72,8 @@ def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Emb
     """The whole run; returns the exit code (1: a threshold failed)."""
     console = console or Console()
     status = status or Console(stderr=True)
+    if is_library(options.set_path):
+        return run_library(settings, options, embedder=embedder, console=console, status=status)
     items = read_set(options.set_path)
     thresholds = load_thresholds(options.thresholds_path)
     embedder = embedder or load_embedder(settings)
@@ -76,19 +90,26 @@ def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Emb
         runs.append(ask_all(baseline, items, status))
         runs[1].extra.update(single_paragraph_share=baseline.single_paragraph_share(), config=baseline.config)
 
-    failed = check(thresholds, runs[0].summary, runs[1].summary if options.baseline else None)
-    doc = document(runs, created=datetime.now().isoformat(timespec="seconds"), set_path=str(options.set_path),
+    if thresholds.beat_baseline and not options.baseline:
+        console.print("note: beat_baseline not checked (run with --baseline)")
+    return report(runs, thresholds, settings, str(options.set_path), options.out_dir, console,
+                  baseline=options.baseline)
+
+
+def report(runs: list["SystemRun"], thresholds: "Thresholds", settings: Settings, set_path: str, out_dir: Path,
+           console: Console, *, baseline: bool = False) -> int:
+    """Gate, write the report, print the tables and each failed threshold; the exit code."""
+    failed = check(thresholds, runs[0].summary, runs[1].summary if baseline and len(runs) > 1 else None)
+    doc = document(runs, created=datetime.now().isoformat(timespec="seconds"), set_path=set_path,
                    settings=_settings_dict(settings), thresholds=thresholds, failures=failed)
-    folder = write(doc, options.out_dir)
+    folder = write(doc, out_dir)
 
     for table in console_tables(doc):
         console.print(table)
     wrong = failures(doc)
     if wrong:
         console.print(f"{len(wrong)} wrong: " + ", ".join(q["id"] for q in wrong))
-    console.print(f"report: {folder / 'report.md'} (and report.json; copied to {options.out_dir}/latest.*)")
-    if thresholds.beat_baseline and not options.baseline:
-        console.print("note: beat_baseline not checked (run with --baseline)")
+    console.print(f"report: {folder / 'report.md'} (and report.json; copied to {out_dir}/latest.*)")
     for line in failed:
         console.print(f"threshold failed: {line}", markup=False)
     return 1 if failed else 0
@@ -129,7 +150,9 @@ def ensure_index(settings: Settings, embedder: Embedder, status: Console) -> Non
                  f"{sum(r.chunks for r in good)} chunks) in {time.perf_counter() - started:.1f} s", markup=False)
 
 
-def ask_all(system: System, items: list[KnownAnswer], status: Console) -> SystemRun:
+def ask_all(system: System, items: list[KnownAnswer], status: Console, scorer=score,
+            kinds: tuple[str, ...] = KINDS) -> SystemRun:
+    """Ask every question; ``scorer`` turns (KnownAnswer, Result) into a QuestionScore."""
     status.print(f"{system.name}: loading ...", markup=False)
     system.warm_up()  # model and index loading are not part of any question's latency
     results = []
@@ -138,7 +161,90 @@ def ask_all(system: System, items: list[KnownAnswer], status: Console) -> System
         for k in items:
             results.append(system.ask(k))
             progress.advance(task)
-    return SystemRun(system.name, items, results, [score(k, r) for k, r in zip(items, results)])
+    return SystemRun(system.name, items, results, [scorer(k, r) for k, r in zip(items, results)], kinds=kinds)
+
+
+# -- the library set ------------------------------------------------------------------------
+
+
+def is_library(path: Path) -> bool:
+    """`--set library`, or a set file in the library set's format."""
+    return str(path) == LIBRARY or library_set.is_library_set(path)
+
+
+def run_library(settings: Settings, options: RunOptions, *, embedder: Embedder | None, console: Console,
+                status: Console) -> int:
+    """The library set: ingest the PDFs it names, ask, score by locator, gate on [library]."""
+    path = library_set.LIBRARY_SET if str(options.set_path) == LIBRARY else Path(options.set_path)
+    items = read_library_set(path)
+    thresholds = load_thresholds(options.thresholds_path, section=LIBRARY)
+    reason = library_set.missing(options.library_dir, items)
+    if reason:  # before any model loads: a checkout without the library skips in a second
+        console.print(f"library set skipped: {reason}", markup=False, soft_wrap=True)
+        return 0
+    embedder = embedder or load_embedder(settings)
+    data = Path(options.library_data) if options.library_data else Path(settings.data_dir) / "library-eval"
+    # Always an embedded index of its own: never the corpus index, nor a shared Chroma server.
+    lib = dataclasses.replace(settings, data_dir=data, chroma_host=None)
+    ensure_library_index(lib, embedder, options.library_dir, items, status)
+
+    assistant = AssistantSystem(lib, embedder=embedder)
+    runs = [ask_all(assistant, [library_set.known_answer(q) for q in items], status, scorer=library_set.score,
+                    kinds=library_set.KINDS)]
+    if settings.llm != "none":
+        judge_run(runs[0], assistant.chat_model, settings, status)
+    if options.baseline:
+        console.print("note: the naive baseline reads the seed corpus; it is not run on the library set")
+    out = Path(options.out_dir) / LIBRARY if Path(options.out_dir) == DEFAULT_OUT else Path(options.out_dir)
+    return report(runs, thresholds, lib, str(path), out, console)
+
+
+def read_library_set(path: Path) -> list[library_set.LibraryQuestion]:
+    try:
+        items = library_set.load(path)
+    except FileNotFoundError:
+        raise RagError(f"{path}: no such library set; give one with --set FILE") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    except ValueError as exc:  # load names the line
+        raise RagError(str(exc)) from None
+    wrong = library_set.problems(items)
+    if wrong:
+        raise RagError(f"{path}: {wrong[0]}" + (f" (and {len(wrong) - 1} more problems)" if len(wrong) > 1 else ""))
+    if not items:
+        raise RagError(f"{path}: holds no questions")
+    return items
+
+
+def ensure_library_index(settings: Settings, embedder: Embedder, root: Path,
+                         items: Sequence[library_set.LibraryQuestion], status: Console) -> None:
+    """Make ``settings``' index hold exactly the set's PDFs: each ingested under its
+    ``library_set.doc_id`` (unchanged ones are skipped by content hash), others removed."""
+    from ingest.pipeline import Ingestor
+    from ingest.store import Index
+
+    wanted = {library_set.doc_id(f): Path(root) / f for f in sorted({f for q in items for f in q.files})}
+    ingestor = Ingestor(settings, embedder=embedder)
+    for doc_id in sorted(set(Index(settings).hashes()) - set(wanted)):
+        ingestor.remove(doc_id)
+    status.print(f"library set: ingesting {len(wanted)} reports from {root} into {settings.data_dir} ...",
+                 markup=False, soft_wrap=True)
+    started, results = time.perf_counter(), []
+    with _progress(status) as progress:
+        task = progress.add_task("ingest", total=len(wanted))
+        for doc_id, pdf in wanted.items():
+            results += ingestor.ingest([pdf], doc_id=doc_id)
+            progress.advance(task)
+    bad = [r for r in results if r.failed]
+    for r in bad:
+        status.print(f"error: {r.path}: {r.error}", markup=False, soft_wrap=True)
+    if len(bad) == len(results):
+        raise RagError(f"none of the library set's reports could be ingested from {root}")
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("added", "replaced", "unchanged")}
+    status.print(f"library set: {len(results) - len(bad)} reports indexed ("
+                 + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+                 + (f", {len(bad)} failed" if bad else "") + f") in {time.perf_counter() - started:.1f} s",
+                 markup=False, soft_wrap=True)
 
 
 def judge_run(run: SystemRun, chat_model, settings: Settings, status: Console) -> None:
@@ -239,7 +345,8 @@ class AssistantSystem:
 # metrics (value >= minimum). A metric the run could not measure (None: e.g. a set with
 # no unanswerable questions) fails its line: a gate that passes on a set that cannot
 # test it is no gate. With beat_baseline, each [minimum] metric must also be strictly
-# above the baseline's when the run has --baseline.
+# above the baseline's when the run has --baseline. The library set's bars are the same
+# keys under a [library] table ([library.minimum]); a file without one gates it on nothing.
 
 
 @dataclass(frozen=True)
@@ -248,25 +355,38 @@ class Thresholds:
     beat_baseline: bool = False
 
 
-def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> Thresholds:
+def load_thresholds(path: Path = DEFAULT_THRESHOLDS, section: str | None = None) -> Thresholds:
+    """The seed set's bars, or with ``section`` ('library') those of that table."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the thresholds ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    unknown = set(data) - {"minimum", "beat_baseline", LIBRARY}
+    if unknown:
+        raise ConfigError(f"{path}: expected `beat_baseline`, a [minimum] and a [{LIBRARY}] table, "
+                          f"found {sorted(unknown)}")
+    library = data.get(LIBRARY, {})
+    if not isinstance(library, dict):
+        raise ConfigError(f"{path}: `{LIBRARY}` must be a table ([{LIBRARY}.minimum])")
+    seed = _thresholds({k: v for k, v in data.items() if k != LIBRARY}, path, "")  # checked either way
+    return _thresholds(library, path, f"[{LIBRARY}] ") if section == LIBRARY else seed
+
+
+def _thresholds(data: dict, path: Path, where: str) -> Thresholds:
     unknown = set(data) - {"minimum", "beat_baseline"}
     minimum = data.get("minimum", {})
     if unknown or not isinstance(minimum, dict):
-        raise ConfigError(f"{path}: expected `beat_baseline` and a [minimum] table, found {sorted(unknown)}")
+        raise ConfigError(f"{path}: {where}expected `beat_baseline` and a [minimum] table, found {sorted(unknown)}")
     for name, value in minimum.items():
         if name not in METRICS:
-            raise ConfigError(f"{path}: unknown metric {name!r}; use one of {', '.join(METRICS)}")
+            raise ConfigError(f"{path}: {where}unknown metric {name!r}; use one of {', '.join(METRICS)}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{path}: {name} = {value!r} is not a number")
+            raise ConfigError(f"{path}: {where}{name} = {value!r} is not a number")
     beat = data.get("beat_baseline", False)
     if not isinstance(beat, bool):
-        raise ConfigError(f"{path}: beat_baseline = {beat!r}: use true or false")
+        raise ConfigError(f"{path}: {where}beat_baseline = {beat!r}: use true or false")
     return Thresholds({k: float(v) for k, v in minimum.items()}, beat)
 
 
@@ -369,6 +489,7 @@ class SystemRun:
     results: list[Result]
     scores: list[QuestionScore]
     extra: dict = field(default_factory=dict)  # e.g. the baseline's single_paragraph_share and config
+    kinds: tuple[str, ...] = KINDS  # the set format's kinds, in report order
 
     @property
     def summary(self) -> Summary:
@@ -389,18 +510,25 @@ def document(runs: list[SystemRun], *, created: str, set_path: str, settings: di
 
 
 def _system(run: SystemRun) -> dict:
-    return {
+    d = {
         "summary": run.summary.as_dict(),
         **run.extra,
-        "by_kind": {kind: s.as_dict() for kind, s in by_kind(run.scores).items()},
-        "questions": [_question(k, r, s) for k, r, s in zip(run.items, run.results, run.scores)],
+        "by_kind": {kind: s.as_dict() for kind, s in by_kind(run.scores, run.kinds).items()},
     }
+    frameworks = [k.extra.get("framework") or "(none)" for k in run.items]
+    if any("framework" in k.extra for k in run.items):  # the library set: also by framework
+        order = list(library_set.FRAMEWORKS) + ["(none)"]
+        d["by_framework"] = {f: aggregate([s for s, g in zip(run.scores, frameworks) if g == f]).as_dict()
+                             for f in order if f in frameworks}
+    d["questions"] = [_question(k, r, s) for k, r, s in zip(run.items, run.results, run.scores)]
+    return d
 
 
 def _question(k: KnownAnswer, r: Result, s: QuestionScore) -> dict:
     return {
         "id": k.id, "kind": k.kind, "question": k.question,
         "filters": {n: v for n, v in (("authority", k.authority), ("year", k.year)) if v is not None},
+        **({"framework": k.extra["framework"]} if "framework" in k.extra else {}),
         "expected": k.answer, "must_include": list(k.must_include),
         "gold": f"{k.doc_id} {k.locator}".strip(),
         "got": r.text, "abstained": r.abstained, "error": r.error,
@@ -440,6 +568,21 @@ def kind_table(doc: dict) -> tuple[list[str], list[list[str]]]:
     return ["kind", "n"] + [f"{n} correct" for n in names], rows
 
 
+def framework_table(doc: dict) -> tuple[list[str], list[list[str]]] | None:
+    """Correctness by report framework (the library set), or None for a set without them."""
+    names = list(doc["systems"])
+    first = doc["systems"][names[0]].get("by_framework")
+    if not first:
+        return None
+    rows = []
+    for framework, s in first.items():
+        values = [doc["systems"][n].get("by_framework", {}).get(framework, {}).get("answer_correctness")
+                  for n in names]
+        rows.append([framework, str(s["n"])] + [_fmt(v, "ratio") for v in values]
+                    + [_fmt(s["citation_recall"], "ratio"), _fmt(s["evidence_recall_at_5"], "ratio")])
+    return (["framework", "n"] + [f"{n} correct" for n in names] + ["citation recall", "evidence recall@5"]), rows
+
+
 def failures(doc: dict, system: str = "system") -> list[dict]:
     return [q for q in doc["systems"].get(system, {}).get("questions", []) if not q["metrics"]["correct"]]
 
@@ -464,6 +607,9 @@ def markdown(doc: dict) -> str:
     lines += [f"- {f}" for f in gate["failures"]] + ([""] if gate["failures"] else [])
     lines += ["## Metrics", "", *_md_table(*metric_table(doc)), "", "## Correctness by kind", "",
               *_md_table(*kind_table(doc)), ""]
+    by_framework = framework_table(doc)
+    if by_framework:
+        lines += ["## Correctness by framework", "", *_md_table(*by_framework), ""]
     wrong = failures(doc)
     lines += [f"## Failures ({len(wrong)})", "", "Questions the system got wrong; every answer of every system is in "
               "report.json.", ""]
@@ -490,7 +636,11 @@ def console_tables(doc: dict) -> list:
     from rich.table import Table
 
     tables = []
-    for title, (headers, rows) in (("Evaluation", metric_table(doc)), ("Correctness by kind", kind_table(doc))):
+    shown = [("Evaluation", metric_table(doc)), ("Correctness by kind", kind_table(doc))]
+    by_framework = framework_table(doc)
+    if by_framework:
+        shown.append(("Correctness by framework", by_framework))
+    for title, (headers, rows) in shown:
         table = Table(title=title)
         for i, h in enumerate(headers):
             table.add_column(h, justify="left" if i == 0 else "right")

@@ -21,6 +21,7 @@ GRADE_LINE = re.compile(r"^(?P<area>.*?)\s*Grade\s*(?P<num>[1-4])\s*\((?P<word>[
 # require improvement to be good', 'The graded judgement for adoption performance
 # is that it is good'.
 _GRADES_RE = r"(?P<grade>outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?)"
+GRADE_WORDS = re.compile(r"\b" + _GRADES_RE + r"\b", re.IGNORECASE)  # a grade inside a sentence
 GRADED_JUDGEMENT = re.compile(
     r"^The graded judgement (?:for|about) (?:the )?(?P<area>.+?) is that (?:it|they) (?:is|are) "
     + _GRADES_RE + r"\.?$",
@@ -102,7 +103,7 @@ _FIELD_PATTERNS = (
     ("lscb", r"safeguarding (children|adults)? ?(board|partnership)|\blscb\b"),
     ("lac_overall", r"overall effectiveness of (the )?services for (looked after children|children looked after)"),
     ("safeguarding_overall", r"overall effectiveness of (the )?safeguarding services"),
-    ("overall_effectiveness", r"^overall effectiveness$|^children.?s services in |overall effectiveness of (the )?(local authority|children)"),
+    ("overall_effectiveness", r"^overall effectiveness$|^the overall judgement\b|^children.?s services in |overall effectiveness of (the )?(local authority|children)"),
     ("impact_of_leaders", r"impact of leaders|leadership,? management and governance"),
     ("help_and_protection", r"children who need help and protection"),
     ("adoption", r"^adoption\b|adoption performance"),
@@ -117,6 +118,20 @@ _FIELD_PATTERNS = (
 # The judgements that head a section of an ILACS or SIF report: a sentence or title that
 # grades one of them opens that section.
 SECTION_FIELDS = frozenset({"impact_of_leaders", "help_and_protection", "in_care", "care_leavers"})
+
+
+# How staff name each judgement in a question, whatever a framework printed: a question
+# naming one of these is asking for that field ('the impact of leaders' for 'The impact
+# of leaders on social work practice with children and families').
+FIELD_NAMES = {
+    "overall_effectiveness": "overall effectiveness",
+    "impact_of_leaders": "impact of leaders",
+    "help_and_protection": "help and protection",
+    "in_care": "children in care",
+    "care_leavers": "care leavers",
+    "adoption": "adoption",
+    "lscb": "local safeguarding children board",
+}
 
 
 def field_for(area: str, part: str = "") -> str:

@@ -335,8 +335,8 @@ def _starts_block(cur: _Block, line: Line, pitch: dict[float, float], right: flo
             and (numbers is None or numbers.starts_paragraph(line, prev)):
         return True  # a paragraph number at the margin
     short = prev.x1 < right - 0.15 * (right - cur.lines[0].x0)
-    if short and (_SENTENCE_END.search(prev.text) or _LABEL.match(line.text)):
-        return True  # the last line of a paragraph, or a cover label ('Lead inspector: ...')
+    if short and (_SENTENCE_END.search(prev.text) or _LABEL.match(line.text) or _LABEL.match(prev.text)):
+        return True  # the last line of a paragraph, or a cover label ('Lead inspector: ...') or after one
     if cur.kind == "bullet" and line.x0 < cur.lines[0].x0 + 2 and len(cur.lines) == 1 and short:
         return True
     return False

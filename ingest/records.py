@@ -64,9 +64,11 @@ def _sentence_grade(text: str) -> str | None:
 
 
 def _area_name(area: str) -> str:
-    # 'Childrens services in Poole require improvement to be good' is the
-    # overall judgement of a single inspection framework report.
-    return "Overall effectiveness" if _OVERALL.match(area) else area
+    # 'Childrens services in Poole require improvement to be good' and 'The overall
+    # judgement is requires improvement' are a single inspection framework report's
+    # overall judgement.
+    area = re.sub(r"\s+(is|are)$", "", area)
+    return "Overall effectiveness" if _OVERALL.match(area) or field_for(area) == "overall_effectiveness" else area
 
 
 def recommendations(paragraphs, meta: ReportMeta) -> list[Recommendation]:

@@ -40,7 +40,7 @@ _LIST_WORDS = re.compile(rf"\b(list|every|each|how many|full|complete|all( of)?(
 _FRAME = set(tokenize(
     "what which how many did does do was were is are the a an of for in to give given get got by from about "
     "ofsted inspection inspectors report reports council councils authority local grade grades graded grading "
-    "judgement judgements judged judgment rate rating rated overall make made recommendation recommendations "
+    "judgement judgements judged judgment rate rating rated make made recommendation recommendations "
     "recommend recommended area areas improvement improvements list all every each full complete say said "
     "tell me please their its they it services service children's set gave ask asked want wanted told put "
     "need needs improve"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ingest.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade
 from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 
 from .extractive import answer_type, has_type
@@ -79,13 +80,15 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             # The question must name most of an area ('being healthy'), not share one
             # word with it ('health' in 'the contribution of health agencies ...').
             need = 1.0 if whole_area else 0.5
-            listed = [j for j in listed if _covered(j.area, asked) >= need]
+            listed = [j for j in listed if _covered(j, asked) >= need]
         if question.grades and listing:  # 'which areas were judged good?'
             listed = [j for j in listed if j.grade in question.grades]
         if not listing:
             # The question must name an area ('being healthy'); its heading path only
             # breaks ties ('... of services for looked after children').
-            listed = _best(tuple(asked), _best(tuple(asked), listed, lambda j: j.area),
+            # By the question's own words where it has some ('overall'), not 'children's services'.
+            own = question.topic or tuple(asked)
+            listed = _best(tuple(asked), _best(own, listed, lambda j: f"{j.area} {FIELD_NAMES.get(j.field, '')}"),
                            lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]
     # A record with nothing to cite is not said: every sentence of an answer cites a paragraph.
@@ -107,13 +110,20 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         number = f" (grade {j.grade_number})" if j.grade_number else ""
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
             f"{report.meta.short_title} reports Ofsted's judgement"
-        sentences.append((f"{who} for {area}: {j.grade}{number}.", tuple(refs)))
+        sentences.append((f"{who} for {area}: {_grade_as_printed(j)}{number}.", tuple(refs)))
     note = ""
     if listing:
         graded = f" of {_or(question.grades)}" if question.grades else ""
         note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
                         for r, js in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+def _grade_as_printed(j: Judgement) -> str:
+    """The grade in the report's words where they are a grade ('requires improvement', as
+    the single inspection framework's grid prints it), else its normal form."""
+    said = [m[0].lower() for m in GRADE_WORDS.finditer(" ".join(j.grade_printed.split()))]
+    return said[-1] if said and normalise_grade(said[-1]) == j.grade else j.grade
 
 
 def _said_at(report: Report, j: Judgement, every: bool) -> list[Paragraph]:
@@ -274,9 +284,13 @@ def _rec_count(report: Report, recs: list[Recommendation]) -> str:
 
 
 # -- shared -------------------------------------------------------------------------------
-def _covered(area: str, asked: set[str]) -> float:
-    words = set(tokenize(area))
-    return len(words & asked) / len(words) if words else 0.0
+def _covered(j: Judgement, asked: set[str]) -> float:
+    """How much of the judgement's name the question holds: of the area as printed, or of
+    the name staff use for its field ('impact of leaders' for ILACS's long label)."""
+    def share(name: str) -> float:
+        words = set(tokenize(name))
+        return len(words & asked) / len(words) if words else 0.0
+    return max(share(j.area), share(FIELD_NAMES.get(j.field, "")))
 
 
 def _beyond_parts(topic: tuple[str, ...], records: list, part_of) -> tuple[str, ...]:

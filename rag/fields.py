@@ -22,7 +22,7 @@ MAX_LABEL_WORDS = 4
 MAX_VALUE_WORDS = 20
 # Questions say 'who led', labels say 'Lead inspector'.
 _SAY_AS = ((r"\bled\b", "lead"), (r"\b(wrote|written|writer|authored)\b", "author"), (r"\bmet\b", "meeting"),
-           (r"\bchaired\b", "chair"))
+           (r"\bchaired\b", "chair"), (r"\b(visit(ed|s)?|inspected)\b", "inspection date"))
 # Where a label ends: 'Lead inspector:', 'Report published:', 'Cabinet Member(s)' (a
 # council front sheet's labels carry '(s)' and no colon).
 _LABEL_END = re.compile(r"\s*:|\(s\)")

@@ -41,7 +41,11 @@ class Filters:
 
 
 def _same_year(year: int, meta: ReportMeta) -> bool:
-    return meta.year == year or str(year) in meta.period
+    """The report's year, a year its period names, or the year an inspection report was
+    published or its inspection began: staff say 'the 2017 report' of one inspected in
+    November 2016 and published in January."""
+    return (meta.year == year or str(year) in meta.period
+            or any(d.startswith(f"{year}-") for d in (meta.published, meta.inspection_start)))
 
 
 def _same_authority(wanted: str, meta: ReportMeta) -> bool:

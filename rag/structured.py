@@ -120,10 +120,13 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
 
 
 def _grade_as_printed(j: Judgement) -> str:
-    """The grade in the report's words where they are a grade ('requires improvement', as
-    the single inspection framework's grid prints it), else its normal form."""
+    """The grade's normal form, less 'to be good' where the report printed only
+    'Requires improvement' (the single inspection framework's grid): an answer says no
+    more than its citation."""
     said = [m[0].lower() for m in GRADE_WORDS.finditer(" ".join(j.grade_printed.split()))]
-    return said[-1] if said and normalise_grade(said[-1]) == j.grade else j.grade
+    if said and normalise_grade(said[-1]) == j.grade and "to be good" not in said[-1]:
+        return j.grade.removesuffix(" to be good")
+    return j.grade
 
 
 def _said_at(report: Report, j: Judgement, every: bool) -> list[Paragraph]:

@@ -54,6 +54,7 @@ committed, so it is refused inside the repository.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import re
 import sys
 import time
@@ -213,7 +214,9 @@ def read_all(files: Sequence[Path], library: Path, workers: int = WORKERS,
         for p in files:
             finished(p, read_one(p, library))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Spawned, not forked: a process that has loaded torch (a test session, the page)
+        # holds locks that a forked worker would inherit and wait on for ever.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(read_one, p, library): p for p in files}
             for fut in as_completed(futures):
                 finished(futures[fut], fut.result())

@@ -80,7 +80,8 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             # The question must name most of an area ('being healthy'), not share one
             # word with it ('health' in 'the contribution of health agencies ...').
             need = 1.0 if whole_area else 0.5
-            listed = [j for j in listed if _covered(j, asked) >= need]
+            # 'What did Ofsted find about adoption?' asks for findings unless it names the area in full.
+            listed = [j for j in listed if _covered(j, asked, printed_only=whole_area) >= need]
         if question.grades and listing:  # 'which areas were judged good?'
             listed = [j for j in listed if j.grade in question.grades]
         if not listing:
@@ -287,13 +288,14 @@ def _rec_count(report: Report, recs: list[Recommendation]) -> str:
 
 
 # -- shared -------------------------------------------------------------------------------
-def _covered(j: Judgement, asked: set[str]) -> float:
-    """How much of the judgement's name the question holds: of the area as printed, or of
-    the name staff use for its field ('impact of leaders' for ILACS's long label)."""
+def _covered(j: Judgement, asked: set[str], printed_only: bool = False) -> float:
+    """How much of the judgement's name the question holds: of the area as printed, or
+    (unless ``printed_only``) of the name staff use for its field ('impact of leaders' for
+    ILACS's long label)."""
     def share(name: str) -> float:
         words = set(tokenize(name))
         return len(words & asked) / len(words) if words else 0.0
-    return max(share(j.area), share(FIELD_NAMES.get(j.field, "")))
+    return max(share(j.area), 0.0 if printed_only else share(FIELD_NAMES.get(j.field, "")))
 
 
 def _beyond_parts(topic: tuple[str, ...], records: list, part_of) -> tuple[str, ...]:

@@ -15,6 +15,8 @@ only go to stdout. Each step runs in a child process of its own, so each peak RS
    pipeline's own ``FileResult.timings``: *read* (PDF -> text, ``read_text``), *parse*
    (metadata + paragraphs, judgements, recommendations), *chunk*, *embed*, *store*; *other*
    is the rest (hashing, duplicate and is-it-current checks, the lock and the repair scan).
+   *embed* holds both the chunks and every sentence's vector (stored for the answer chain),
+   both in ``RAG_INGEST_PRECISION``; the sentences' part is also shown on its own.
    Paragraphs/s and chunks/s over the whole ingest, the index on disk (``du`` of the data
    folder: Chroma + JSON records), peak RSS. Files that fail (the library holds three web
    pages saved as ``.pdf``) are listed with the product's reason and the others go on.
@@ -205,6 +207,8 @@ def child_ingest(p: dict) -> dict:
         "failed": [[r.path.name, r.error] for r in results if r.failed],
         "paragraphs": sum(r.paragraphs for r in results), "chunks": sum(r.chunks for r in results),
         "seconds": total, "model_load_s": load, "stages_s": {**stages, "other": total - sum(stages.values())},
+        # the sentence vectors' part of embed (what answering reads instead of embedding)
+        "embed_sentences_s": sum(r.timings.get("embed_sentences", 0.0) for r in results),
         "torch_threads": torch.get_num_threads(),
         "precision": f"auto: {'bfloat16' if native_bf16() else 'float32'}" if precision == "auto" else precision,
     }
@@ -375,6 +379,8 @@ def tables(run: dict) -> str:
            row("parse s", _f(i["stages_s"]["parse"]), "-", _f(fi["stages_s"]["parse"])),
            row("chunk / split s", _f(i["stages_s"]["chunk"]), _f(bs.get("split")), _f(fi["stages_s"]["chunk"])),
            row("embed s", _f(i["stages_s"]["embed"]), _f(bs.get("embed")), _f(fi["stages_s"]["embed"])),
+           row("of which sentence vectors s", _f(i.get("embed_sentences_s")), "-",
+               _f(fi.get("embed_sentences_s"))),
            row("store s", _f(i["stages_s"]["store"]), _f(bs.get("store")), _f(fi["stages_s"]["store"])),
            row("other s (hash, checks, lock, repair)", _f(i["stages_s"]["other"]), "-", _f(fi["stages_s"]["other"])),
            row("paragraphs/s (baseline: our paragraphs / its s)", _f(i["paragraphs"] / i["seconds"]),

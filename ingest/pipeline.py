@@ -1,5 +1,9 @@
 """Ingest report files into the index: read -> meta -> parse -> hash -> chunk -> embed -> store.
 
+Embedding is of the chunks (what dense search finds, in ``RAG_INGEST_PRECISION``) and of
+every paragraph's sentences (what the answer chain ranks and quotes; ``ingest/sentences.py``),
+both in ``RAG_INGEST_PRECISION``, so a question embeds only itself.
+
 ``Ingestor(settings).ingest(paths)`` returns one ``FileResult`` per file. A file
 that cannot be used (``RagError``: unreadable, no manifest row, parse failure,
 duplicate...) is one 'failed' result and the others go on; any other exception is
@@ -28,6 +32,7 @@ from .manifest import load_manifest, meta_for
 from .model import Report, ReportMeta
 from .parser import PARSER_VERSION, parse
 from .readers import SUPPORTED_SUFFIXES, read_text
+from .sentences import embed_sentences
 from .settings import Settings
 from .store import Index, ingest_lock
 
@@ -50,7 +55,8 @@ class FileResult:
     recommendations: int = 0
     seconds: float = 0.0
     error: str = ""
-    # seconds per step: read, parse, chunk, embed, store (for the benchmark)
+    # seconds per step: read, parse, chunk, embed (chunks and sentences), store (for the
+    # benchmark); embed_sentences is the sentences' part of embed
     timings: dict = field(default_factory=dict)
 
     @property
@@ -150,6 +156,9 @@ class Ingestor:
             t = time.perf_counter()
             self.warm_up()
             embeddings = self.embedder.embed([c.embed_text for c in chunks])
+            t_sentences = time.perf_counter()
+            sentence_vectors = embed_sentences(report.paragraphs, self.embedder)
+            timings["embed_sentences"] = time.perf_counter() - t_sentences
             timings["embed"] = time.perf_counter() - t
 
             t = time.perf_counter()
@@ -157,6 +166,7 @@ class Ingestor:
                 report,
                 chunks,
                 embeddings,
+                sentences=sentence_vectors,
                 info={
                     "text_sha256": text_hash(text),
                     "embedding_model": self.embedder.model_name,

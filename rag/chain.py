@@ -58,7 +58,8 @@ class AnswerChain:
             self.llm = LLMAnswerer(self.settings, self._chat_model or make_chat_model(self.settings))
             self.answerer = self.llm
         else:
-            self.answerer = ExtractiveAnswerer(embedder)
+            # the hits' sentence vectors from the retriever: stored at ingest, so not embedded again
+            self.answerer = ExtractiveAnswerer(embedder, sentence_vectors=retriever.sentence_vectors)
         self.retriever = retriever
 
     @property
@@ -105,7 +106,8 @@ class AnswerChain:
             return {**state, "hits": [], "why": f"The library has no reports for {_and(q.unknown_places)}."}
         if not reports:
             return {**state, "hits": [], "why": f"No report in the library matches {_describe(state['filters'])}."}
-        hits, best = self._search(state["standalone"], state["filters"])
+        hits, best, vector = self._search(state["standalone"], state["filters"])
+        state = {**state, "vector": vector}  # the question's embedding, for the answerer
         from_records = structured.answer(q, reports)
         if from_records is None and q.intent == "grade" and any(r.judgements for r in reports):
             # The grades are all in the records: a grade they do not hold was not given.
@@ -119,23 +121,22 @@ class AnswerChain:
             return {**state, "hits": hits, "why": ""}
         return {**state, "hits": hits}
 
-    def _search(self, question: str, filters: Filters) -> tuple[list[Hit], float]:
-        """Retrieval; a question comparing councils or years also searches each side on its
-        own, and each side's best paragraphs are kept, so one side's wording cannot crowd
-        out the other's."""
+    def _search(self, question: str, filters: Filters) -> tuple[list[Hit], float, list[float]]:
+        """Retrieval, and the question's embedding; a question comparing councils or years
+        also searches each side on its own, and each side's best paragraphs are kept, so
+        one side's wording cannot crowd out the other's."""
         k = self.settings.top_k
         sides = ([replace(filters, places=(), authority=p) for p in filters.places]
                  or [replace(filters, years=(), year=y) for y in filters.years])
-        if len(sides) < 2:
-            joint = self.retriever.search(question, filters, k)
-            return list(joint.hits), joint.best_dense
-        (vector,) = self._embedder.embed_query([question])  # once for the three searches
+        (vector,) = self._embedder.embed_query([question])  # once for every search and the answerer
         joint = self.retriever.search(question, filters, k, vector=vector)
+        if len(sides) < 2:
+            return list(joint.hits), joint.best_dense, vector
         found = [self.retriever.search(question, side, k, vector=vector) for side in sides]
         pool = {h.key: h for r in [joint, *found] for h in r.hits}
         order = list(dict.fromkeys([h.key for h in joint.hits] + [h.key for r in found for h in r.hits]))
         keys = keep_each_top(order, [[h.key for h in r.hits[:1]] for r in found], k)[:k]
-        return [pool[key] for key in keys], max(r.best_dense for r in [joint, *found])
+        return [pool[key] for key in keys], max(r.best_dense for r in [joint, *found]), vector
 
     def _draft(self, state: dict) -> dict:
         if "draft" in state or "why" in state:
@@ -143,7 +144,8 @@ class AnswerChain:
         if self.llm is not None:
             reply = self.llm.answer_with_details(state["standalone"], state["hits"], state["history"])
             return {**state, "draft": reply.draft, "invalid_markers": reply.invalid_markers}
-        draft = self.answerer.answer(state["standalone"], state["hits"], words=state["q"].topic)
+        draft = self.answerer.answer(state["standalone"], state["hits"], words=state["q"].topic,
+                                     vector=state.get("vector"))
         hits = list(state["hits"])
         return {**state, "draft": _lists_in_full(draft, hits, state["reports"]), "hits": hits}
 

@@ -15,10 +15,13 @@ name are candidates. It abstains when no candidate reaches ANSWER_MIN.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
 from ingest.embedder import Embedder
+from ingest.model import Paragraph
 
 from .keyword import tokenize
 from .model import Draft, Hit
@@ -108,23 +111,33 @@ def _has(text: str, kind: str | None) -> bool:
     return True
 
 
+# (key, paragraph) pairs -> each one's sentence vectors, rows as ingest.sentences.sentence_texts
+SentenceVectors = Callable[[Sequence[tuple[Hashable, Paragraph]]], list[np.ndarray]]
+
+
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, max_sentences: int = MAX_SENTENCES):
+    def __init__(self, embedder: Embedder, max_sentences: int = MAX_SENTENCES,
+                 sentence_vectors: SentenceVectors | None = None):
+        """``sentence_vectors``: where the hits' sentence vectors come from (the
+        retriever's, stored at ingest); without it they are embedded here."""
         self.embedder = embedder
         self.max_sentences = max_sentences
+        self.sentence_vectors = sentence_vectors
 
-    def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None) -> Draft:
+    def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None,
+               vector: Sequence[float] | None = None) -> Draft:
         """``words``: the question's own keyword tokens (council names and years left out:
-        the filters already chose the reports); if none, all of the question's."""
+        the filters already chose the reports); if none, all of the question's.
+        ``vector``: the question's embedding, when retrieval made it already."""
         candidates = [(i, s) for i, h in enumerate(hits) for s in sentences(h.paragraph.text)]
         if not candidates:
             return Draft((), abstain=True)
         context = [_context(hits[i]) for i, _ in candidates]
-        (asked,) = self.embedder.embed_query([question])
-        vectors = np.asarray(self.embedder.embed([f"{c}: {s}" if c else s for (_, s), c in zip(candidates, context)]))
-        dense = vectors @ np.asarray(asked)
+        asked = vector if vector is not None else self.embedder.embed_query([question])[0]
+        # float64, as the scores were measured with (the vectors themselves are float32)
+        dense = self._vectors(hits, candidates, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))
         kind = answer_type(question)
         scored = []
@@ -144,6 +157,22 @@ class ExtractiveAnswerer:
             return Draft((), abstain=True)
         chosen = _pick(scored, min(self.max_sentences, MAX_TYPED) if kind else self.max_sentences)
         return Draft(tuple(chosen), abstain=not chosen)
+
+    def _vectors(self, hits: list[Hit], candidates: list[tuple[int, str]], context: list[str]) -> np.ndarray:
+        """One row per candidate sentence, each read after its heading ('Being healthy:
+        ...'), as ``ingest.sentences.sentence_texts`` embeds it."""
+        texts = [f"{c}: {s}" if c else s for (_, s), c in zip(candidates, context)]
+        if self.sentence_vectors is None:
+            return np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        counts = Counter(i for i, _ in candidates)  # hits with sentences, in order (dicts keep it)
+        got_all = self.sentence_vectors([(hits[i].key, hits[i].paragraph) for i in counts])
+        rows, start = [], 0
+        for (i, n), got in zip(counts.items(), got_all):
+            # rows line up with this hit's sentences, or (a stored split of another rule) embed them
+            rows.append(got if len(got) == n else np.asarray(self.embedder.embed(texts[start:start + n]),
+                                                               dtype=np.float32))
+            start += n
+        return np.concatenate(rows)
 
 
 def _pick(scored: list, limit: int) -> list[tuple[str, tuple[int, ...]]]:

@@ -15,7 +15,8 @@ words; BM25 finds the exact words the embedding blurs (names, figures, acronyms,
 once, at its best chunk. Reciprocal Rank Fusion then adds 1/(RRF_K + rank) over the
 two lists, which needs no calibration between a cosine and a BM25 score. The fused
 top k always holds each search's own first EACH_TOP paragraphs and the SENTENCE_TOP
-candidates whose closest sentence is nearest the question (rag/sentence_rank.py).
+candidates whose closest sentence is nearest the question (rag/sentence_rank.py, with
+the sentence vectors ingest stored beside the records: ``sentence_vectors``).
 BM25 leaves out the council and year words the filters have already applied.
 
 Abstaining is the caller's decision: ``Retrieval.best_dense`` is the cosine
@@ -30,18 +31,29 @@ ingest changes the index, call ``refresh()``: when ``Index.version()`` (a listin
 the record files) moved, it compares ``Index.hashes()`` with what was loaded and
 reloads only if they differ.
 
+What ingest stores for questions: each record lists its paragraphs' chunk ids, so dense
+search of some reports names their chunks (``Index.query(ids=...)``: Chroma searches the
+chunks its metadata filter would select, without scanning every chunk's metadata), and
+every sentence's vector, so a question embeds only itself. A record from before these
+were stored gets the metadata filter and sentences embedded per question, as before.
+
 Chroma types stop at ``ingest.store``; LangChain types live in ``rag/lc.py``. This
 module hands out ``Hit``/``Paragraph``/``Report`` dataclasses only.
 """
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
+
+import numpy as np
 
 from ingest.embedder import Embedder, load_embedder
 from ingest.errors import NotFoundError
 from ingest.model import Kind, Paragraph, Report
+from ingest.sentences import SentenceVectors
 from ingest.settings import Settings
 from ingest.store import Index
 
@@ -66,7 +78,8 @@ EACH_TOP = 3
 # sentence is closest to the question (rag/sentence_rank.py): a long paragraph whose
 # answer is one sentence ('There are 327 Dorset children subject to a child protection
 # plan') embeds as its other sentences. Measured: recall@5 0.95 -> 0.96, correctness
-# 0.92 -> 0.93; p50 latency 23 -> 70 ms (sentence vectors are cached per paragraph).
+# 0.92 -> 0.93; p50 latency 23 -> 70 ms when the sentences were embedded per question
+# (ingest now stores their vectors).
 SENTENCE_TOP = 2
 SENTENCE_DEPTH = 30
 NO_DENSE = -1.0  # best_dense when dense search found nothing: below any threshold
@@ -75,6 +88,8 @@ NO_DENSE = -1.0  # best_dense when dense search found nothing: below any thresho
 # only moderately in one list to be seen at all.
 DEPTH_FACTOR = 4
 MIN_DEPTH = 20
+# Reports whose stored sentence vectors are kept open (memory-mapped; one file each).
+OPEN_SENTENCE_FILES = 64
 
 Key = tuple[str, str]  # (doc_id, locator)
 
@@ -116,6 +131,11 @@ class _Snapshot:
     position: dict[Key, int]  # reading order across reports: breaks score ties
     keyword: KeywordIndex
     infos: dict[str, dict]  # doc_id -> the index's book-keeping (chunks, indexed_at)
+    # key -> its rows in its report's stored sentence vectors (reports that have them)
+    sentence_rows: dict[Key, slice] = dataclasses.field(default_factory=dict)
+    # doc_id -> (kind, chunk ids) of each of its paragraphs, for the reports whose record
+    # lists them (Index.chunk_ids)
+    chunk_ids: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
 
 
 class HybridRetriever:
@@ -127,6 +147,8 @@ class HybridRetriever:
         self._embedder = embedder
         self._sentences: SentenceRanker | None = None
         self._snapshot: _Snapshot | None = None
+        self._open: OrderedDict[tuple[str, str], SentenceVectors | None] = OrderedDict()
+        self._open_lock = threading.Lock()
 
     # -- loading -------------------------------------------------------------------
 
@@ -138,7 +160,7 @@ class HybridRetriever:
         else:
             self._embedder.warm_up()
         if self._sentences is None:
-            self._sentences = SentenceRanker(self._embedder)
+            self._sentences = SentenceRanker(self._embedder, stored=lambda c: self._stored(self._ready(), c))
         if self._snapshot is None:
             self._snapshot = self._load()
 
@@ -163,7 +185,9 @@ class HybridRetriever:
 
     def _load(self) -> _Snapshot:
         version = self.index.version()
-        reports = {r.doc_id: r for r in self.index.reports()}
+        records = self.index.records()
+        reports = {r.doc_id: r for r, _ in records}
+        infos = {r.doc_id: info for r, info in records}
         if not reports:
             raise NotFoundError("the index is empty: run `python -m ingest corpus/` first")
         paragraphs: dict[Key, Paragraph] = {}
@@ -183,7 +207,46 @@ class HybridRetriever:
         previous = self._snapshot.keyword.analysed if self._snapshot else None
         keyword = KeywordIndex().build(((key, keyword_text(p)) for key, p in paragraphs.items()), cache=previous)
         hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
-        return _Snapshot(version, reports, hashes, paragraphs, by_report, position, keyword, self.index.record_infos())
+        chunk_ids = {}
+        for doc_id, report in reports.items():
+            listed = Index.chunk_ids(report, infos[doc_id])
+            if listed is not None:
+                chunk_ids[doc_id] = tuple((p.kind.value, listed[p.locator]) for p in report.paragraphs)
+        return _Snapshot(version, reports, hashes, paragraphs, by_report, position, keyword, infos,
+                         _sentence_rows(reports, infos), chunk_ids)
+
+    def _stored(self, snap: _Snapshot, candidates: Sequence[tuple[Key, Paragraph]]) -> list[np.ndarray | None]:
+        """Each candidate's stored sentence vectors, None where there are none (no file, or
+        the paragraph is not the one this snapshot holds under its key)."""
+        out: list[np.ndarray | None] = [None] * len(candidates)
+        for n, (key, p) in enumerate(candidates):
+            rows = snap.sentence_rows.get(key)
+            if rows is None or snap.paragraphs.get(key) != p:
+                continue
+            stored = self._sentence_file(key[0], snap)
+            if stored is not None:
+                out[n] = np.array(stored.vectors[rows], dtype=np.float32)  # a copy, not a view of the file
+        return out
+
+    def _sentence_file(self, doc_id: str, snap: _Snapshot) -> SentenceVectors | None:
+        """A report's stored sentence vectors, opened once and kept (a few, most recent)."""
+        key = (doc_id, snap.hashes[doc_id])
+        with self._open_lock:
+            if key in self._open:
+                self._open.move_to_end(key)
+                return self._open[key]
+        stored = self.index.sentence_vectors(doc_id, key[1], snap.infos.get(doc_id, {}))
+        with self._open_lock:
+            self._open[key] = stored
+            while len(self._open) > OPEN_SENTENCE_FILES:
+                self._open.popitem(last=False)
+        return stored
+
+    def sentence_vectors(self, candidates: Sequence[tuple[Key, Paragraph]]) -> list[np.ndarray]:
+        """Each (key, paragraph)'s sentence vectors, one row per
+        ``ingest.sentences.sentence_texts`` entry: stored ones, else embedded."""
+        self._ready()
+        return self._sentences.vectors(candidates)
 
     def _ready(self) -> _Snapshot:
         if self._snapshot is None or self._embedder is None:
@@ -252,7 +315,8 @@ class HybridRetriever:
         ranked = sorted(fused, key=lambda key: (-fused[key], snap.position[key]))
         if len(lists) == 2:
             tops = [[key for key, _ in ranking[:EACH_TOP]] for ranking in lists]
-            closest = self._sentences.rank(vector, [(key, snap.paragraphs[key]) for key in ranked[:SENTENCE_DEPTH]])
+            closest = self._sentences.rank(vector, [(key, snap.paragraphs[key]) for key in ranked[:SENTENCE_DEPTH]],
+                                           stored=lambda candidates: self._stored(snap, candidates))
             ranked = keep_each_top(ranked, tops + [[key for key, _ in closest[:SENTENCE_TOP]]], k)
         ranked = ranked[:k]
 
@@ -274,7 +338,10 @@ class HybridRetriever:
         best: dict[Key, float] = {}  # insertion order = rank order (results come best first)
         # No filter when every report is allowed: a `$in` of every id costs Chroma a scan.
         where = None if _all_allowed(snap, filters, doc_ids) else filters.where(doc_ids)
-        for chunk, similarity in self.index.query(vector, depth, where=where):
+        # The chunks that filter selects, named where the records list them: Chroma then
+        # need not scan every chunk's metadata to find them.
+        ids = None if where is None else _chunk_ids(snap, filters, doc_ids)
+        for chunk, similarity in self.index.query(vector, depth, where=where, ids=ids):
             key = (chunk.doc_id, chunk.locator)
             if chunk.metadata.get("content_hash") != snap.hashes.get(chunk.doc_id) or key not in snap.paragraphs:
                 continue  # a chunk of another version of the report (see refresh())
@@ -294,6 +361,36 @@ class HybridRetriever:
         # words they only favour the paragraphs that happen to print them.
         chosen = [filters.authority or "", *filters.places, *(str(y) for y in (filters.year, *filters.years) if y)]
         return snap.keyword.search(question, depth, allowed=allowed, ignore=frozenset(tokenize(" ".join(chosen))))
+
+
+def _sentence_rows(reports: dict[str, Report], infos: dict[str, dict]) -> dict[Key, slice]:
+    """Where each paragraph's sentences are in its report's stored vectors, for the
+    reports whose record lists them for this version (``Index.sentence_vectors`` checks
+    the file itself when it is opened)."""
+    rows: dict[Key, slice] = {}
+    for doc_id, report in reports.items():
+        meta = infos.get(doc_id, {}).get("sentences")
+        counts = meta.get("counts") if isinstance(meta, dict) else None
+        if (not isinstance(counts, list) or len(counts) != len(report.paragraphs)
+                or meta.get("content_hash") != report.content_hash):
+            continue
+        start = 0
+        for p, n in zip(report.paragraphs, counts):
+            rows[(doc_id, p.locator)] = slice(start, start + n)
+            start += n
+    return rows
+
+
+def _chunk_ids(snap: _Snapshot, filters: Filters, doc_ids: list[str]) -> list[str] | None:
+    """The ids of the chunks ``filters.where(doc_ids)`` selects (those reports' chunks, of
+    the paragraph kind it names), or None if a report's record does not list them."""
+    out: list[str] = []
+    for doc_id in doc_ids:
+        listed = snap.chunk_ids.get(doc_id)
+        if listed is None:
+            return None
+        out += [i for kind, ids in listed if filters.kind is None or kind == filters.kind for i in ids]
+    return out
 
 
 def _all_allowed(snap: _Snapshot, filters: Filters, doc_ids: list[str]) -> bool:

@@ -92,8 +92,12 @@ def assert_consistent(settings: Settings, expected_ids: list[str], context: str 
     hashes = index.hashes()
     assert sorted(infos) == sorted(expected_ids), f"records {sorted(infos)} != {sorted(expected_ids)}{why}"
     assert sorted(hashes) == sorted(expected_ids), f"records without a content hash{why}"
-    leftovers = [p.name for p in settings.records_dir.iterdir() if p.suffix != ".json"]
-    assert not leftovers, f"temp files left in records/: {leftovers}{why}"
+    # beside each record, its version's sentence vectors and nothing else
+    vectors = {index._sentences_path(doc_id, h).name for doc_id, h in hashes.items()}
+    leftovers = [p.name for p in settings.records_dir.iterdir() if p.suffix != ".json" and p.name not in vectors]
+    assert not leftovers, f"temp or orphan files left in records/: {leftovers}{why}"
+    unreadable = [doc_id for doc_id, h in hashes.items() if index.sentence_vectors(doc_id, h) is None]
+    assert not unreadable, f"reports without their sentence vectors: {unreadable}{why}"
 
     got = index._collection().get(include=["metadatas"])
     ids, metas = got["ids"], got["metadatas"]
@@ -218,7 +222,7 @@ def test_repair_deletes_the_temp_file_of_a_record_whose_write_was_killed(tmp_pat
     stray = settings.records_dir / ".poole-2017-ofsted.k2j4x9qa.tmp"
     stray.write_text('{"half": ', encoding="utf-8")
     assert [r.status for r in ingestor.ingest([folder])] == ["unchanged"]
-    assert sorted(p.name for p in settings.records_dir.iterdir()) == ["dorset-2011-ofsted.json"]
+    assert [p.name for p in settings.records_dir.iterdir() if p.name.startswith(".")] == []
     assert_consistent(settings, ["dorset-2011-ofsted"])
 
 

@@ -170,8 +170,9 @@ def test_given_meta_ingests_a_file_without_a_manifest_row(ingestor, tmp_path):
 
 
 def test_embedding_failure_leaves_the_index_as_it_was(settings, embedder, small_corpus):
-    # the 2nd embed call (the 2nd file) fails with a user-facing error
-    spy = SpyEmbedder(embedder, fail_on=2, error=ConfigError("model folder vanished"))
+    # the 3rd embed call (the 2nd file's chunks; each file embeds chunks, then sentences)
+    # fails with a user-facing error
+    spy = SpyEmbedder(embedder, fail_on=3, error=ConfigError("model folder vanished"))
     ingestor = Ingestor(settings, embedder=spy, index=Index(settings, batch_size=3))
     results = ingestor.ingest([small_corpus])
     assert [r.status for r in results] == ["added", "failed"]
@@ -303,6 +304,44 @@ def test_ingest_precision_bfloat16_gives_the_float32_vectors_to_1e_3(embedder, s
         assert abs(sum(x * x for x in a) - 1.0) < 1e-4
         assert sum(x * y for x, y in zip(a, b)) > 0.999
     assert Ingestor(settings, embedder=embedder).embedder.precision == "auto"  # the setting's default
+
+
+def test_sentence_vectors_are_embedded_at_the_ingest_precision(embedder, settings, small_corpus):
+    """Sentence vectors are embedded as the chunks are (``RAG_INGEST_PRECISION``): in
+    bfloat16 within 1e-3 cosine of the float32 vectors answering would compute, which
+    left every score of the known-answer set unchanged (bench/results.md)."""
+    import numpy as np
+
+    from ingest.sentences import sentence_texts
+
+    fast = dataclasses.replace(settings, ingest_precision="bfloat16")
+    ingestor = Ingestor(fast, embedder=embedder)
+    results = ingestor.ingest([small_corpus])
+    assert all(r.status == "added" and 0 < r.timings["embed_sentences"] < r.timings["embed"] for r in results)
+    assert ingestor.embedder.precision == "bfloat16" and ingestor.embedder._model is embedder._model
+    report = ingestor.index.report("poole-2017-ofsted")
+    stored = ingestor.index.sentence_vectors(report.doc_id, report.content_hash)
+    texts = [t for p in report.paragraphs for t in sentence_texts(p)]
+    assert len(stored.counts) == len(report.paragraphs) and len(stored.vectors) == len(texts)
+    in_float32 = np.asarray(embedder.embed(texts))
+    in_bfloat16 = np.asarray(ingestor.embedder.embed(texts))
+    assert np.abs(stored.vectors - in_bfloat16).max() < 1e-4
+    assert np.abs(stored.vectors - in_float32).max() > 1e-4  # what the check above tells apart
+    assert (stored.vectors * in_float32).sum(axis=1).min() > 0.999
+
+
+def test_an_index_without_sentence_vectors_embeds_again_once(ingestor, small_corpus, settings, spy):
+    """An index ingested before sentence vectors were stored (or one that lost them) is
+    brought up to date by the next ingest of its files, then left alone."""
+    ingestor.ingest([small_corpus])
+    for path in settings.records_dir.glob("*.sentences.npy"):
+        path.unlink()
+    again = ingestor.ingest([small_corpus])
+    assert [r.status for r in again] == ["replaced", "replaced"]
+    assert len(list(settings.records_dir.glob("*.sentences.npy"))) == 2
+    calls = spy.calls
+    assert [r.status for r in ingestor.ingest([small_corpus])] == ["unchanged", "unchanged"]
+    assert spy.calls == calls
 
 
 def test_ingest_precision_setting_is_checked():

@@ -75,7 +75,12 @@ class FakeIndex:
     def record_infos(self):
         return {r.doc_id: {} for r in self._reports}
 
-    def query(self, embedding, k, where=None):
+    def records(self):
+        """As records from before chunk ids and sentence vectors were listed: none here."""
+        return [(r, {}) for r in self.reports()]
+
+    def query(self, embedding, k, where=None, ids=None):
+        assert ids is None  # these records list no chunk ids
         self.calls.append(("query", k, where))
         by_id = {r.doc_id: r for r in self._reports}
         out = []

@@ -1,6 +1,7 @@
 """rag.sentence_rank: candidates ranked by their closest sentence, with the real model."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from ingest.model import Kind, Paragraph
@@ -48,3 +49,33 @@ def test_vectors_are_kept_and_the_cache_is_bounded(embedder):
     ranker.rank(question, [("short", SHORT)])
     assert calls == [1, 4, 1]  # 'short' was dropped to keep one paragraph
     assert ranker.rank(question, []) == []
+
+
+def test_stored_vectors_are_used_and_only_the_rest_embedded(embedder):
+    """Vectors ingest stored are used as they are; a paragraph without them (an index from
+    before they were stored) is embedded, once."""
+    calls = []
+
+    class Counting:
+        def embed(self, texts):
+            calls.append(list(texts))
+            return embedder.embed(texts)
+
+    stored_long = np.asarray(embedder.embed(sentence_texts(LONG)), dtype=np.float32)
+    looked_up = []
+
+    def stored(candidates):
+        looked_up.append([key for key, _ in candidates])
+        return [stored_long if key == "long" else None for key, _ in candidates]
+
+    ranker = SentenceRanker(Counting(), stored=stored)
+    (question,) = embedder.embed(["How many children are on child protection plans?"])
+    ranked = ranker.rank(question, [("short", SHORT), ("long", LONG)])
+    assert [key for key, _ in ranked] == ["long", "short"]
+    assert calls == [sentence_texts(SHORT)]  # LONG's four sentences came from the store
+    assert ranked[0][1] == pytest.approx(float(np.max(stored_long @ np.asarray(question, dtype=np.float32))))
+    ranker.rank(question, [("short", SHORT), ("long", LONG)])
+    assert len(calls) == 1 and looked_up == [["short", "long"]] * 2
+    # a lookup given for one call is used instead of the ranker's own
+    vectors = ranker.vectors([("long", LONG)], stored=lambda c: [np.zeros((4, 384), np.float32)])
+    assert not vectors[0].any()

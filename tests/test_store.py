@@ -4,11 +4,13 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from ingest import store
 from ingest.chunker import Chunker
 from ingest.errors import BusyError, NotFoundError, StoreError
+from ingest.sentences import SENTENCES_VERSION, embed_sentences, sentence_texts
 from ingest.serialize import report_from_dict, report_to_dict
 from ingest.store import Index, ingest_lock
 
@@ -64,9 +66,15 @@ def test_corrupt_or_unsafe_records_are_store_errors(settings):
 
 
 def put(index: Index, embedder, report, settings) -> list:
+    """``report`` stored as ingest stores it: chunks and sentence vectors."""
     chunks = Chunker(settings).chunk(report)
-    index.replace(report, chunks, embedder.embed([c.embed_text for c in chunks]))
+    index.replace(report, chunks, embedder.embed([c.embed_text for c in chunks]),
+                  sentences=embed_sentences(report.paragraphs, embedder))
     return chunks
+
+
+def vector_files(settings) -> list[str]:
+    return sorted(p.name for p in settings.records_dir.glob("*.sentences.npy"))
 
 
 def snapshot(index: Index, settings):
@@ -121,6 +129,26 @@ def test_query_metadata_filters(index, embedder, settings, make_report):
 
 
 @pytest.mark.integration
+def test_a_search_by_chunk_ids_finds_what_the_metadata_filter_finds(index, embedder, settings, make_report):
+    reports = [make_report("dorset-2011"), make_report("poole-2017", authority="Borough of Poole", title="Poole")]
+    chunks = {r.doc_id: put(index, embedder, r, settings) for r in reports}
+    listed = {r.doc_id: Index.chunk_ids(r, index.record_info(r.doc_id)) for r in reports}
+    assert listed["poole-2017"] == {c.locator: (c.chunk_id,) for c in chunks["poole-2017"]}
+    (q,) = embedder.embed(["children in care feel safe"])
+    where = {"doc_id": {"$in": ["poole-2017"]}}
+    ids = [i for ids in listed["poole-2017"].values() for i in ids]
+    by_where = index.query(q, k=10, where=where)
+    assert len(by_where) == 3 and index.query(q, k=10, where=where, ids=ids) == by_where
+    # an id Chroma does not hold (a damaged index): the filter is used instead
+    assert index.query(q, k=10, where=where, ids=ids + ["poole-2017:gone:9:0"]) == by_where
+    with pytest.raises(StoreError, match="cannot search the index"):
+        index.query(q, k=10, ids=["poole-2017:gone:9:0"])
+    # a record that lists no chunk ids (ingested before they were listed) gives none
+    assert Index.chunk_ids(reports[0], {"chunks": 3}) is None
+    assert Index.chunk_ids(reports[0], {**index.record_info("dorset-2011"), "chunks": 4}) is None
+
+
+@pytest.mark.integration
 def test_new_version_replaces_all_old_chunks(index, embedder, settings, make_report):
     old = make_report()
     put(index, embedder, old, settings)
@@ -146,6 +174,7 @@ def test_failure_in_the_middle_of_replace_leaves_the_index_as_it_was(
     new = make_report(paragraphs=[(str(i), ("S",), f"Paragraph number {i} about fostering.") for i in range(1, 8)])
     chunks = Chunker(settings).chunk(new)
     vectors = embedder.embed([c.embed_text for c in chunks])
+    sentences = embed_sentences(new.paragraphs, embedder)
     col = index._collection()
     real_upsert = col.upsert
     calls = []
@@ -158,7 +187,7 @@ def test_failure_in_the_middle_of_replace_leaves_the_index_as_it_was(
 
     monkeypatch.setattr(col, "upsert", flaky_upsert)
     with pytest.raises(StoreError, match="disk full"):
-        index.replace(new, chunks, vectors)
+        index.replace(new, chunks, vectors, sentences=sentences)
     monkeypatch.undo()
     assert calls == [2, 2]  # the first batch went in, then the failure
     assert index.count() == count_before
@@ -178,8 +207,8 @@ def test_failure_writing_the_record_leaves_the_index_as_it_was(index, embedder, 
 
     monkeypatch.setattr(store, "_write_json", no_space)
     with pytest.raises(StoreError, match="No space left"):
-        index.replace(new, chunks, vectors)
-    assert snapshot(index, settings) == before
+        index.replace(new, chunks, vectors, sentences=embed_sentences(new.paragraphs, embedder))
+    assert snapshot(index, settings) == before  # the new version's sentence vectors are gone too
 
 
 @pytest.mark.integration
@@ -199,8 +228,10 @@ def test_interrupt_during_replace_rolls_back_and_propagates(index, embedder, set
 
 @pytest.mark.integration
 def test_atomic_record_write_leaves_no_temp_files(index, embedder, settings, make_report):
-    put(index, embedder, make_report(), settings)
-    assert sorted(p.name for p in settings.records_dir.iterdir()) == ["dorset-2011.json"]
+    report = make_report()
+    put(index, embedder, report, settings)
+    assert sorted(p.name for p in settings.records_dir.iterdir()) == [
+        f"dorset-2011.{report.content_hash}.sentences.npy", "dorset-2011.json"]
 
 
 @pytest.mark.integration
@@ -220,11 +251,16 @@ def test_repair_removes_orphans_of_a_killed_run(index, embedder, settings, make_
     ghost = make_report("ghost-2015")
     put(index, embedder, ghost, settings)
     (settings.records_dir / "ghost-2015.json").unlink()
-    assert index.count() == 3 + 1 + 3
+    # ...and the killed run's sentence vectors, and a temp file it was writing
+    store._write_npy(index._sentences_path(killed.doc_id, killed.content_hash), np.zeros((1, 384), np.float32))
+    (settings.records_dir / f".{killed.doc_id}.x.sentences.1234.tmp").write_bytes(b"half")
+    assert index.count() == 3 + 1 + 3 and len(vector_files(settings)) == 3
 
     assert index.repair() == 4
     assert index.count() == 3
     assert index.count(doc_id=committed.doc_id, content_hash=committed.content_hash) == 3
+    assert vector_files(settings) == [f"dorset-2011.{committed.content_hash}.sentences.npy"]
+    assert sorted(p.name for p in settings.records_dir.glob(".*")) == []
     assert index.repair() == 0
 
 
@@ -240,6 +276,7 @@ def test_remove_deletes_chunks_and_record(index, embedder, settings, make_report
     assert index.version() != two  # a rewritten record: new inode
     assert index.remove("dorset-2011") == 3
     assert index.count() == 3 and index.count(doc_id="dorset-2011") == 0
+    assert [name.split(".")[0] for name in vector_files(settings)] == ["poole-2017"]
     assert [r.doc_id for r in index.reports()] == ["poole-2017"]
     assert not (settings.records_dir / "dorset-2011.json").exists()
     with pytest.raises(NotFoundError, match=r"no report 'dorset-2011'.*python -m ingest list"):
@@ -253,6 +290,51 @@ def test_is_current_notices_missing_chunks(index, embedder, settings, make_repor
     assert index.is_current(report.doc_id, report.content_hash)
     index._collection().delete(ids=[index.chunks(report.doc_id)[0].chunk_id])
     assert not index.is_current(report.doc_id, report.content_hash)
+
+
+@pytest.mark.integration
+def test_sentence_vectors_are_stored_with_their_version_and_read_back(index, embedder, settings, make_report):
+    report = make_report(paragraphs=[
+        ("1", ("Summary",), "Caseloads are manageable. Managers supervise staff regularly."),
+        ("2", (), "No heading here."),
+        ("3", ("Being healthy",), "Grade 3 (adequate)"),
+    ])
+    put(index, embedder, report, settings)
+    stored = index.sentence_vectors(report.doc_id, report.content_hash)
+    assert stored.counts == (2, 1, 1) and stored.vectors.dtype == np.float32
+    texts = [t for p in report.paragraphs for t in sentence_texts(p)]
+    assert texts[0] == "Summary: Caseloads are manageable." and texts[2] == "No heading here."
+    expected = np.asarray(embedder.embed(texts), dtype=np.float32)
+    assert np.abs(np.asarray(stored.vectors) - expected).max() < 1e-5
+    assert [stored.vectors[r].shape[0] for r in stored.rows()] == [2, 1, 1]
+    info = index.record_info(report.doc_id)["sentences"]
+    assert info == {"version": SENTENCES_VERSION, "content_hash": report.content_hash, "counts": [2, 1, 1]}
+    # what the record does not vouch for is not used
+    assert index.sentence_vectors(report.doc_id, "0" * 64) is None
+    assert index.sentence_vectors(report.doc_id, report.content_hash, {**info, "version": 0}) is None
+    assert index.sentence_vectors(report.doc_id, report.content_hash,
+                                  {"sentences": {**info, "counts": [2, 1, 2]}}) is None
+
+    # a new version replaces them; its old file goes once the new record is committed
+    new = make_report(paragraphs=[("1", ("Summary",), "One new sentence.")])
+    put(index, embedder, new, settings)
+    assert vector_files(settings) == [f"dorset-2011.{new.content_hash}.sentences.npy"]
+    assert index.sentence_vectors(new.doc_id, new.content_hash).counts == (1,)
+    assert index.is_current(new.doc_id, new.content_hash)
+    # an index from before sentence vectors were stored, or one that lost its file, is not current
+    (settings.records_dir / vector_files(settings)[0]).unlink()
+    assert not index.is_current(new.doc_id, new.content_hash)
+    assert index.sentence_vectors(new.doc_id, new.content_hash) is None
+
+
+@pytest.mark.integration
+def test_sentence_counts_must_match_the_paragraphs(index, embedder, settings, make_report):
+    report = make_report()
+    chunks = Chunker(settings).chunk(report)
+    other = embed_sentences(make_report(paragraphs=[("1", ("S",), "Only one.")]).paragraphs, embedder)
+    with pytest.raises(ValueError, match="3 paragraphs but sentence counts for 1"):
+        index.replace(report, chunks, embedder.embed([c.embed_text for c in chunks]), sentences=other)
+    assert index.count() == 0 and vector_files(settings) == []
 
 
 @pytest.mark.integration

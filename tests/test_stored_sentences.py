@@ -1,0 +1,143 @@
+"""What ingest stores for questions, used at question time: the real corpus, model and Chroma.
+
+Ingest embeds every paragraph's sentences once (as it embeds the chunks) and keeps them
+beside the records; the sentence ranker and the extractive answerer read them instead of
+embedding a question's candidate sentences, so a warm question embeds only itself. The
+records also list each paragraph's chunk ids, so a search of a few reports names their
+chunks instead of having Chroma filter every chunk's metadata. The answers must be the ones
+the chain gave before (sentences embedded per question, a metadata filter), which is also
+what it still does on an index ingested before these were stored.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+
+import pytest
+
+from ingest.embedder import Embedder
+from rag.chain import AnswerChain
+
+pytestmark = pytest.mark.integration
+
+# Staff-style questions that go through retrieval and the extractive answerer (numbers,
+# dates, people, facts, a comparison, one the reports do not answer, one across every report).
+QUESTIONS = (
+    "How many children were looked after by Dorset County Council at the 2011 inspection?",
+    "How many children in Dorset were subject to a child protection plan in 2011?",
+    "When was Ofsted's 2011 report on Dorset published?",
+    "Who was the lead inspector for the 2017 Poole inspection?",
+    "What did Ofsted say about the out of hours service in Dorset in 2011?",
+    "What does Dorset's 2020 self-evaluation say about caseloads?",
+    "How did Poole's LSCB monitor the effectiveness of early help in 2017?",
+    "What did the Darlington cabinet report say about the Ofsted action plan?",
+    "How did the rate of Dorset care leavers in education, employment or training compare with the national "
+    "average in 2011?",
+    "What was the social worker vacancy rate in Dorset at the time of the 2011 inspection?",
+    "What do the reports say about missing children and return home interviews?",
+    "What did Dorset Cabinet agree in 2016 about the improvement plan?",
+)
+
+
+class Recording(Embedder):
+    """The real embedder, recording every text it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.texts: list[str] = []
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def embed(self, texts):
+        self.texts += list(texts)
+        return self.inner.embed(texts)
+
+
+def comparable(answer) -> dict:
+    d = answer.to_dict()
+    del d["latency_ms"]
+    return d
+
+
+@pytest.fixture(scope="module")
+def stored_chain(corpus_settings, embedder):
+    chain = AnswerChain(corpus_settings, embedder=Recording(embedder))
+    chain.warm_up()
+    return chain
+
+
+@pytest.fixture(scope="module")
+def old_index_chain(corpus_settings, embedder, tmp_path_factory):
+    """The same index without its sentence vectors, as an index ingested before they were
+    stored: the chain embeds each question's candidate sentences, as it always did."""
+    data = tmp_path_factory.mktemp("old-index") / "data"
+    shutil.copytree(corpus_settings.data_dir, data)
+    removed = [p.unlink() for p in (data / "records").glob("*.sentences.npy")]
+    assert len(removed) == 5
+    for path in (data / "records").glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        del record["index"]["sentences"], record["index"]["chunk_ids"]
+        path.write_text(json.dumps(record), encoding="utf-8")
+    chain = AnswerChain(dataclasses.replace(corpus_settings, data_dir=data), embedder=Recording(embedder))
+    chain.warm_up()
+    return chain
+
+
+def test_a_warm_question_embeds_only_itself(stored_chain):
+    recorded = stored_chain._embedder
+    for question in QUESTIONS:
+        recorded.texts.clear()
+        answer = stored_chain.ask(question)
+        assert recorded.texts == [question], answer.text
+    assert stored_chain.retriever._snapshot.sentence_rows  # the stored rows were what it read
+
+
+def test_answers_are_those_of_an_index_without_what_ingest_stores_for_them(stored_chain, old_index_chain,
+                                                                             monkeypatch):
+    searches = {"stored": [], "old": []}
+    for name, chain in (("stored", stored_chain), ("old", old_index_chain)):
+        query = chain.retriever.index.query
+
+        def recorded(*args, _query=query, _name=name, **kwargs):
+            searches[_name].append(kwargs)
+            return _query(*args, **kwargs)
+
+        monkeypatch.setattr(chain.retriever.index, "query", recorded)
+    answered = 0
+    for question in QUESTIONS:
+        old_index_chain._embedder.texts.clear()
+        before = old_index_chain.ask(question)
+        assert len(old_index_chain._embedder.texts) > 1  # it did embed sentences: the comparison means something
+        now = stored_chain.ask(question)
+        assert comparable(now) == comparable(before), question
+        answered += not now.abstained
+    assert answered >= len(QUESTIONS) - 3
+    # every search of some reports named their chunks; the old index's filtered by metadata
+    scoped = [s for s in searches["stored"] if s["where"] is not None]
+    assert len(scoped) >= len(QUESTIONS) - 2 and all(s["ids"] for s in scoped)
+    assert all(s["ids"] is None for s in searches["old"]) and len(searches["old"]) == len(searches["stored"])
+
+
+def test_the_retriever_hands_out_stored_rows_for_the_paragraph_it_holds(stored_chain, embedder):
+    import numpy as np
+
+    from ingest.sentences import sentence_texts
+
+    retriever = stored_chain.retriever
+    snap = retriever._snapshot
+    key, paragraph = next((k, p) for k, p in snap.paragraphs.items() if len(sentence_texts(p)) > 2)
+    (stored,) = retriever._stored(snap, [(key, paragraph)])
+    assert stored.shape == (len(sentence_texts(paragraph)), 384)
+    as_answering = np.asarray(embedder.embed(sentence_texts(paragraph)))  # float32
+    assert (stored * as_answering).sum(axis=1).min() > 0.999  # bfloat16 on CPUs with it (RAG_INGEST_PRECISION)
+    # another paragraph under that key (a report changed since) gets none: it is embedded instead
+    changed = dataclasses.replace(paragraph, text=paragraph.text + " Added later.")
+    assert retriever._stored(snap, [(key, changed)]) == [None]
+    assert retriever._stored(snap, [((key[0], "no such locator"), paragraph)]) == [None]

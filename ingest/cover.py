@@ -168,6 +168,11 @@ _NAME_WORD = r"[A-Z\u00c0-\u00de][\w'\u2019.-]*"
 _INSPECTOR = re.compile(
     rf"(?<!Deputy )(?<!Shadow )(?<!Assistant )\b(?:Lead|Reporting) inspector\s*:?\s*"
     rf"(?P<name>{_NAME_WORD}(?: (?:{_PARTICLE} )?{_NAME_WORD}){{0,4}})")
+# A line that names the inspector with no colon ('Reporting inspector Sarah Urding HMI', a
+# 2013 cover): a label and its value, not a heading (ingest/parser.py) and a labelled fact
+# (rag/fields.py).
+INSPECTOR_LINE = re.compile(r"^(?P<label>(?:(?:Deputy|Assistant) )?(?:[Ll]ead|[Rr]eporting) inspector)\s+"
+                            rf"(?P<value>{_NAME_WORD}(?: (?:{_PARTICLE} )?{_NAME_WORD}){{1,4}})$")
 _NOT_NAME = {"Her", "His", "HMI", "Team", "Deputy", "Shadow", "Judgement", "Age", "Senior", "Lead",
              "Inspection", "Report", "Published", "Ofsted", "Social", "Additional", "The", "Quality",
              "Children", "Inspector", "Inspectors", "Regulatory", "Assistant"}

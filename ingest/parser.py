@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .grades import (GRADE_LINE, GRADE_SCALE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_FIELDS, SECTION_GRADE,
                      field_for, normalise_grade)
+from .cover import INSPECTOR_LINE
 from .model import GRID, Kind, Paragraph, Report, ReportMeta, Voice
 from .records import extract
 from .textnorm import ends_sentence, normalise, starts_lower
@@ -140,7 +141,8 @@ def _heading_like(text: str) -> bool:
         return False
     if t.endswith((".", ",", ";", ":", "-", "\u2013")) or t.endswith("!"):
         return False
-    if _LABEL_VALUE.match(t) or _CAPTION.match(t) or _BULLET.match(text) or GRADE_SCALE.match(t):
+    if _LABEL_VALUE.match(t) or _CAPTION.match(t) or _BULLET.match(text) or GRADE_SCALE.match(t) \
+            or INSPECTOR_LINE.match(t):
         return False
     if t.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS:
         return False  # 'The council is good and': a sentence cut by a page break

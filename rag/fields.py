@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ingest.cover import INSPECTOR_LINE
 from ingest.model import Kind, Paragraph, Report
 
 from .keyword import tokenize
@@ -23,6 +24,8 @@ MAX_VALUE_WORDS = 20
 # Questions say 'who led', labels say 'Lead inspector'.
 _SAY_AS = ((r"\bled\b", "lead"), (r"\b(wrote|written|writer|authored)\b", "author"), (r"\bmet\b", "meeting"),
            (r"\bchaired\b", "chair"), (r"\b(visit(ed|s)?|inspected)\b", "inspection date"))
+# 'according to the 2011 inspection report' names where to look, not a label ('Reporting inspector').
+_SOURCE = re.compile(r"\baccording to\b[^,;?]*", re.I)
 # Where a label ends: 'Lead inspector:', 'Report published:', 'Cabinet Member(s)' (a
 # council front sheet's labels carry '(s)' and no colon).
 _LABEL_END = re.compile(r"\s*:|\(s\)")
@@ -48,6 +51,9 @@ def fields(report: Report) -> list[Field]:
     for i, p in enumerate(paragraphs):
         if p.kind is Kind.TABLE_ROW and len(p.cells) == 2 and _is_label(p.cells[0]) and p.cells[1].strip():
             out.append(Field(p.cells[0].strip(), _clip(p.cells[1]), (p.locator,)))
+            continue
+        if m := INSPECTOR_LINE.match(" ".join(p.text.split())):
+            out.append(Field(m["label"], m["value"], (p.locator,)))
             continue
         out += [Field(label, value, (p.locator,)) for label, value in labelled(p.text)]
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
@@ -117,12 +123,13 @@ def match(question: str, candidates: list[Field], wants: Callable[[str, str], bo
     One per clause: 'When was it inspected and when was the report published?' gets two."""
     out: list[Field] = []
     for clause in clauses(question):
+        clause = _SOURCE.sub("", clause)
         for pattern, word in _SAY_AS:
             clause = re.sub(pattern, word, clause, flags=re.I)
         asked = set(tokenize(clause))
         roles = asked & _ROLES
         scored = [(_cover(f.label, asked), f) for f in candidates
-                  if wants(f.value, clause) and (not roles or roles & set(tokenize(f.label)))]
+                  if wants(f.value, clause) and (not roles or _names_role(f.label, roles))]
         best = max((s for s, _ in scored), default=0.0)
         if best >= 0.5:
             out += [f for s, f in scored if s == best and f not in out]
@@ -132,6 +139,12 @@ def match(question: str, candidates: list[Field], wants: Callable[[str, str], bo
 # A question that names a role ('Poole's director of children's services') is not
 # answered by a field labelled with another ('Lead inspector').
 _ROLES = set(tokenize("director inspector member officer manager author chair leader councillor analyst"))
+
+
+def _names_role(label: str, roles: set[str]) -> bool:
+    """The label names the role, or what it does: 'When did inspectors visit?' is answered
+    by 'Inspection dates' ('inspect' ~ 'inspector'), not by 'Executive Summary'."""
+    return any(_same(w, r) for w in tokenize(label) for r in roles)
 
 
 def _cover(label: str, asked: set[str]) -> float:

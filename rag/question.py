@@ -43,7 +43,9 @@ _FRAME = set(tokenize(
     "judgement judgements judged judgment rate rating rated make made recommendation recommendations "
     "recommend recommended area areas improvement improvements list all every each full complete say said "
     "tell me please their its they it services service children's set gave ask asked want wanted told put "
-    "need needs improve"))
+    "need needs improve "
+    # naming the source, not the topic: 'according to Ofsted', 'in its latest report'
+    "according latest"))
 
 
 _GRADE_VALUE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?)\b", re.I)

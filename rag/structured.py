@@ -105,9 +105,13 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             if p is not None:
                 sentences.append((said, (_hit(hits, report, p),)))
     areas = Counter(j.area.lower() for _, j in chosen)
+    # Grades of several reports (a comparison) each say whose they are, not only in the citation.
+    several = len({report.doc_id for report, _ in chosen}) > 1
     for report, j, where in cited:
         refs = [_hit(hits, report, p) for p in where]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
+        if several:
+            area = f"{area} in {report.meta.place} ({report.meta.year})"
         number = f" (grade {j.grade_number})" if j.grade_number else ""
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
             f"{report.meta.short_title} reports Ofsted's judgement"
@@ -251,6 +255,15 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
             recs = _best(question.topic, recs, lambda r: f"{r.text} {' '.join(r.heading_path)} {r.timescale}",
                          asked=question.text, own_text=lambda r: r.text)
         chosen += [(report, r) for r in recs]
+    if listing and not question.years:
+        # 'What does Ofsted say Barnsley needs to improve?': the list of its latest report,
+        # not every list Ofsted has made of it over the years.
+        latest = {}
+        for report, _ in chosen:
+            key = (report.meta.place, report.meta.voice)
+            if key not in latest or _when(report) > _when(latest[key]):
+                latest[key] = report
+        chosen = [(report, r) for report, r in chosen if latest[(report.meta.place, report.meta.voice)] is report]
     if not chosen:
         return None
     hits: list[Hit] = []
@@ -266,6 +279,10 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
     if listing:
         note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+def _when(report: Report) -> tuple:
+    return (report.meta.year, report.meta.published or report.meta.inspection_end)
 
 
 def _printed_at(report: Report, rec: Recommendation) -> Paragraph | None:

@@ -56,8 +56,8 @@ COVER = [
 ]
 
 
-def labels(question: str, kind: str) -> list[str]:
-    return [f.label for f in match(question, COVER, lambda value, clause: has_type(value, kind))]
+def labels(question: str, kind: str, candidates: list[Field] = COVER) -> list[str]:
+    return [f.label for f in match(question, candidates, lambda value, clause: has_type(value, kind))]
 
 
 def test_a_question_names_a_label_in_its_own_words():
@@ -79,3 +79,19 @@ def test_a_role_the_label_does_not_name_is_no_match():
 
 def test_the_value_must_hold_what_is_asked():
     assert labels("Who published the report?", "person") == []  # a date is no person
+
+
+def test_a_date_asked_of_those_who_did_it_is_the_activity_s_date():
+    # 'inspectors' names who visited; the label names what they did ('Inspection date')
+    assert labels("When did inspectors visit Poole?", "date") == ["Inspection date"]
+
+
+def test_a_role_line_with_no_colon_is_a_field(make_report):
+    report = make_report(paragraphs=[("Medway Council ¶1", (), "Reporting inspector Sarah Urding HMI")])
+    assert [(f.label, f.value) for f in fields(report)] == [("Reporting inspector", "Sarah Urding HMI")]
+    assert labels("Who was the reporting inspector?", "person", fields(report)) == ["Reporting inspector"]
+
+
+def test_the_source_a_question_names_is_no_label():
+    assert labels("Who runs the out of hours service, according to the 2011 inspection report?", "person",
+                  [Field("Reporting inspector", "Lynne Staines HMI", ("a",))]) == []

@@ -109,3 +109,18 @@ def test_a_comparison_searches_both_sides_and_no_kind_of_report_narrows_it():
     q = read("How did Dorset's numbers change between the 2011 inspection and the 2020 self-evaluation?", LIBRARY)
     f = filters_for(q, Filters(), LIBRARY)
     assert f.voice is None and [m.doc_id for m in LIBRARY if f.allows(m)] == ["d11", "d20"]
+
+
+def test_a_year_names_the_report_that_came_out_in_it_when_no_publication_date_is_printed():
+    import dataclasses
+
+    # ILACS reports print their inspection dates only; one inspected 8-19 November 2021
+    # came out in January 2022, and staff call it the 2022 report.
+    ilacs = dataclasses.replace(meta("w", "Wakefield", 2021, Voice.OFSTED),
+                                inspection_start="2021-11-08", inspection_end="2021-11-19")
+    assert [y for y in (2020, 2021, 2022, 2023) if Filters(year=y).allows(ilacs)] == [2021, 2022]
+    early = dataclasses.replace(ilacs, inspection_start="2021-06-07", inspection_end="2021-06-18")
+    assert [y for y in (2021, 2022) if Filters(year=y).allows(early)] == [2021]
+    # a printed publication date is the one used
+    printed = dataclasses.replace(ilacs, published="2021-12-20")
+    assert [y for y in (2021, 2022) if Filters(year=y).allows(printed)] == [2021]

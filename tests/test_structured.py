@@ -1,0 +1,41 @@
+"""Answers from the records (rag/structured.py) on small hand-made reports."""
+from __future__ import annotations
+
+from ingest.model import Kind
+from rag import question as q_
+from rag.structured import answer
+
+
+def _reports(make_report):
+    out = []
+    for year, item in ((2014, "Improve the timeliness of assessments."), (2018, "Improve supervision of social workers."),
+                       (2023, "Improve the quality of referrals from partners.")):
+        report = make_report(f"barnsley-{year}", [("What needs to improve item 1", ("What needs to improve",), item,
+                                                    Kind.LIST_ITEM)],
+                             authority="Barnsley", year=year, recommendations=[("What needs to improve item 1", item, "")])
+        out.append(report)
+    return out
+
+
+def test_a_list_of_what_to_improve_naming_no_year_is_the_latest_report_s(make_report):
+    reports = _reports(make_report)
+    library = [r.meta for r in reports]
+    draft, hits = answer(q_.read("What does Ofsted say Barnsley needs to improve?", library), reports)
+    assert [h.meta.year for h in hits] == [2023]
+    assert "referrals" in draft.sentences[0][0] and "2023" in draft.note
+    # a year named is that report's list
+    draft, hits = answer(q_.read("What did Ofsted say Barnsley needs to improve in 2014?", library),
+                         [r for r in reports if r.meta.year == 2014])
+    assert [h.meta.year for h in hits] == [2014]
+
+
+def test_a_grade_of_several_reports_names_each_report(make_report):
+    reports = [make_report(f"{place.lower()}-2013", [("Capacity to improve grade", ("Services for looked after children",),
+                                                      f"Capacity to improve: {grade}")], authority=place, year=2013,
+                           judgements=[("Capacity to improve", ("Services for looked after children",), grade)])
+               for place, grade in (("Norfolk", "inadequate"), ("Sandwell", "adequate"))]
+    library = [r.meta for r in reports]
+    draft, _ = answer(q_.read("Whose capacity to improve was judged better, Norfolk's or Sandwell's?", library), reports)
+    said = [s for s, _ in draft.sentences]
+    assert any("Norfolk (2013)" in s and "inadequate" in s for s in said)
+    assert any("Sandwell (2013)" in s and "adequate" in s for s in said)

@@ -585,28 +585,22 @@ def ingest_lock(settings: Settings) -> Iterator[Path]:
 
 def _write_json(path: Path, data: dict) -> None:
     """Write atomically: a temp file in the same folder, fsync, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    def write(fh):
+        fh.write((json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    _write_atomic(path, write)
 
 
 def _write_npy(path: Path, array: np.ndarray) -> None:
     """Write an array atomically, as ``_write_json`` does a record."""
+    _write_atomic(path, lambda fh: np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False))
+
+
+def _write_atomic(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

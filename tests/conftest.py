@@ -30,6 +30,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from ingest.embedder import Embedder  # noqa: E402
 from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 
@@ -412,3 +413,29 @@ def browser_page(tmp_path):
             browser.close()
     finally:
         pw.stop()
+
+
+class SpyEmbedder(Embedder):
+    """Wraps the real embedder: counts its calls and records the texts; can fail on the n-th call."""
+
+    def __init__(self, inner, fail_on: int | None = None, error: BaseException | None = None):
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.calls = 0
+        self.texts: list[str] = []
+        self.fail_on = fail_on
+        self.error = error
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def embed(self, texts):
+        self.calls += 1
+        if self.fail_on == self.calls:
+            raise self.error
+        self.texts += list(texts)
+        return self.inner.embed(texts)

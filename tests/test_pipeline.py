@@ -5,39 +5,13 @@ import dataclasses
 
 import pytest
 
-from conftest import report_text
-from ingest.embedder import Embedder
+from conftest import SpyEmbedder, report_text
 from ingest.errors import BusyError, ConfigError, NotFoundError
 from ingest.pipeline import FileResult, Ingestor, expand
 from ingest.store import Index, ingest_lock
 
 pytestmark = pytest.mark.integration
 
-
-class SpyEmbedder(Embedder):
-    """Wraps the real embedder: counts calls; can fail on the n-th call."""
-
-    def __init__(self, inner, fail_on: int | None = None, error: BaseException | None = None):
-        self.inner = inner
-        self.model_name = inner.model_name
-        self.calls = 0
-        self.texts = 0
-        self.fail_on = fail_on
-        self.error = error
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def warm_up(self) -> None:
-        self.inner.warm_up()
-
-    def embed(self, texts):
-        self.calls += 1
-        if self.fail_on == self.calls:
-            raise self.error
-        self.texts += len(texts)
-        return self.inner.embed(texts)
 
 
 @pytest.fixture

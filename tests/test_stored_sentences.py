@@ -16,7 +16,7 @@ import shutil
 
 import pytest
 
-from ingest.embedder import Embedder
+from conftest import SpyEmbedder
 from rag.chain import AnswerChain
 
 pytestmark = pytest.mark.integration
@@ -40,25 +40,6 @@ QUESTIONS = (
 )
 
 
-class Recording(Embedder):
-    """The real embedder, recording every text it is asked to embed."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.model_name = inner.model_name
-        self.texts: list[str] = []
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def warm_up(self) -> None:
-        self.inner.warm_up()
-
-    def embed(self, texts):
-        self.texts += list(texts)
-        return self.inner.embed(texts)
-
 
 def comparable(answer) -> dict:
     d = answer.to_dict()
@@ -68,7 +49,7 @@ def comparable(answer) -> dict:
 
 @pytest.fixture(scope="module")
 def stored_chain(corpus_settings, embedder):
-    chain = AnswerChain(corpus_settings, embedder=Recording(embedder))
+    chain = AnswerChain(corpus_settings, embedder=SpyEmbedder(embedder))
     chain.warm_up()
     return chain
 
@@ -85,7 +66,7 @@ def old_index_chain(corpus_settings, embedder, tmp_path_factory):
         record = json.loads(path.read_text(encoding="utf-8"))
         del record["index"]["sentences"], record["index"]["chunk_ids"]
         path.write_text(json.dumps(record), encoding="utf-8")
-    chain = AnswerChain(dataclasses.replace(corpus_settings, data_dir=data), embedder=Recording(embedder))
+    chain = AnswerChain(dataclasses.replace(corpus_settings, data_dir=data), embedder=SpyEmbedder(embedder))
     chain.warm_up()
     return chain
 

@@ -376,7 +376,7 @@ class Index:
             raise StoreError(f"cannot store {doc_id}: {_one_line(exc)}") from exc
 
         # committed: drop the chunks and sentence vectors of every other version of this doc
-        self._remove_sentence_files(lambda d, h: d == doc_id and h != new_hash)
+        self._remove_sentence_files(lambda d, h: d == doc_id and h != new_hash, of=doc_id)
         with self._guard(f"remove the old chunks of {doc_id} (the next ingest will retry)"):
             col.delete(where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": new_hash}}]})
 
@@ -419,11 +419,12 @@ class Index:
         except (OSError, ValueError, TypeError):
             return None
 
-    def _remove_sentence_files(self, unwanted) -> None:
-        """Delete the sentence-vector files whose (doc_id, content_hash) is ``unwanted``."""
+    def _remove_sentence_files(self, unwanted, of: str | None = None) -> None:
+        """Delete the sentence-vector files whose (doc_id, content_hash) is ``unwanted``;
+        ``of``: only that report's files are looked at (ingest need not list every report's)."""
         if not self.records_dir.is_dir():
             return
-        for path in self.records_dir.glob(f"*{_SENTENCES}"):
+        for path in self.records_dir.glob(f"{of + '.' if of else ''}*{_SENTENCES}"):
             doc_id, _, content_hash = path.name[: -len(_SENTENCES)].rpartition(".")
             if unwanted(doc_id, content_hash):
                 with contextlib.suppress(OSError):
@@ -485,7 +486,7 @@ class Index:
                 pass
             except OSError as exc:
                 raise StoreError(f"cannot delete {path}: {_one_line(exc)}") from None
-        self._remove_sentence_files(lambda d, _: d == doc_id)
+        self._remove_sentence_files(lambda d, _: d == doc_id, of=doc_id)
         with self._guard(f"remove the chunks of {doc_id} (the next ingest will retry)"):
             col.delete(where={"doc_id": doc_id})
         return n

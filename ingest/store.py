@@ -10,6 +10,11 @@ Layout under ``settings.data_dir``::
                          every sentence's embedding (``ingest/sentences.py``), float32
                          rows in reading order; the record's ``index.sentences`` says
                          how many rows each paragraph has. Read memory-mapped.
+    records/<doc_id>.<content_hash>.chunks.npy
+                         every chunk's embedding (as stored in Chroma), float32 rows
+                         in the order of the record's ``index.chunk_ids``: a search of
+                         a few reports reads these instead of asking Chroma
+                         (``chunk_vectors``). Read memory-mapped.
     ingest.lock          held (flock) by a running ingest
 
 Embedded mode (default) opens ``chromadb.PersistentClient(settings.chroma_dir)``.
@@ -18,9 +23,9 @@ records still live in the *local* data dir, so every machine that ingests into o
 answers from one server must share that folder (or ingest on one machine only).
 
 Consistency: a chunk belongs to the index only when its (doc_id, content_hash)
-matches that doc's records file, and so do sentence vectors (their file name carries
+matches that doc's records file, and so do the vector files (their file name carries
 the hash). ``replace`` adds the new chunks (their ids carry the new hash) and writes
-the sentence vectors, writes the records file (commit), then deletes the old hash's
+the chunk and sentence vectors, writes the records file (commit), then deletes the old hash's
 chunks and vectors. A failure before the commit removes what it added; a process killed
 at any point leaves at worst orphan chunks, vectors and a record's temp file, which
 ``repair()`` deletes.
@@ -54,6 +59,8 @@ _LIST_HINT = "see the ids with `python -m ingest list`"
 # Chroma returns these in metadata; they are part of the Chunk itself, not its metadata.
 _EMBED_TEXT = "embed_text"
 _SENTENCES = ".sentences.npy"  # records/<doc_id>.<content_hash>.sentences.npy
+_CHUNKS = ".chunks.npy"  # records/<doc_id>.<content_hash>.chunks.npy
+_VECTOR_FILES = (_SENTENCES, _CHUNKS)
 
 
 class Index:
@@ -278,12 +285,13 @@ class Index:
             return len(got["ids"])
 
     def is_current(self, doc_id: str, content_hash: str) -> bool:
-        """True if ``content_hash`` is committed for ``doc_id`` and all its chunks and its
-        sentence vectors (of this ``SENTENCES_VERSION``) are present."""
+        """True if ``content_hash`` is committed for ``doc_id`` and all its chunks, their
+        vectors and its sentence vectors (of this ``SENTENCES_VERSION``) are present."""
         if self.current_hash(doc_id) != content_hash:
             return False
         info = self.record_info(doc_id)
-        if self.sentence_vectors(doc_id, content_hash, info) is None:
+        if self.sentence_vectors(doc_id, content_hash, info) is None \
+                or self.chunk_vectors(doc_id, content_hash, info) is None:
             return False
         expected = info.get("chunks")
         have = self.count(doc_id=doc_id, content_hash=content_hash)
@@ -316,7 +324,6 @@ class Index:
             raise ValueError(f"{doc_id}: {len(report.paragraphs)} paragraphs but sentence counts "
                              f"for {len(sentences.counts)}")
         record_path = self._record_path(doc_id)
-        vectors_path = self._sentences_path(doc_id, new_hash) if sentences is not None else None
         col = self._collection()
         ids = [c.chunk_id for c in chunks]
         if len(set(ids)) != len(ids):
@@ -328,7 +335,7 @@ class Index:
             for i in range(0, len(ids), step):
                 existing.update(col.get(ids=ids[i : i + step], include=[])["ids"])
         added: list[str] = []
-        wrote_vectors = False  # a file this call made (not one the same version already had)
+        wrote: list[Path] = []  # vector files this call made (not ones the same version already had)
         try:
             for i in range(0, len(chunks), step):
                 batch = chunks[i : i + step]
@@ -346,20 +353,29 @@ class Index:
             of_paragraph: dict[str, list[str]] = {}
             for c in chunks:
                 of_paragraph.setdefault(c.locator, []).append(c.chunk_id)
+            listed = [of_paragraph.get(p.locator, []) for p in report.paragraphs]
+            row = {cid: n for n, cid in enumerate(ids)}
+            vectors = {_CHUNKS: np.asarray([embeddings[row[cid]] for cids in listed for cid in cids],
+                                           dtype=np.float32).reshape(len(chunks), -1)}
+            if sentences is not None:
+                vectors[_SENTENCES] = sentences.vectors
             record["index"] = {
                 **(info or {}),
                 "chunks": len(chunks),
                 # each paragraph's chunk ids, in reading order: a search of a few reports
                 # names its chunks instead of filtering by metadata (``query``)
-                "chunk_ids": [of_paragraph.get(p.locator, []) for p in report.paragraphs],
+                "chunk_ids": listed,
                 "indexed_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             }
-            if sentences is not None:
-                wrote_vectors = not vectors_path.exists()
+            for suffix, array in vectors.items():
+                path = self._vectors_path(doc_id, new_hash, suffix)
+                if not path.exists():
+                    wrote.append(path)
                 try:
-                    _write_npy(vectors_path, sentences.vectors)
+                    _write_npy(path, array)
                 except OSError as exc:
-                    raise StoreError(f"cannot write {vectors_path}: {_one_line(exc)}") from None
+                    raise StoreError(f"cannot write {path}: {_one_line(exc)}") from None
+            if sentences is not None:
                 record["index"]["sentences"] = {"version": SENTENCES_VERSION, "content_hash": new_hash,
                                                 "counts": list(sentences.counts)}
             try:
@@ -368,15 +384,15 @@ class Index:
                 raise StoreError(f"cannot write {record_path}: {_one_line(exc)}") from None
         except BaseException as exc:
             self._rollback(added)
-            if wrote_vectors:
+            for path in wrote:
                 with contextlib.suppress(OSError):
-                    vectors_path.unlink()
+                    path.unlink()
             if isinstance(exc, StoreError) or not isinstance(exc, Exception):
                 raise  # StoreError as is; KeyboardInterrupt/SystemExit after the rollback
             raise StoreError(f"cannot store {doc_id}: {_one_line(exc)}") from exc
 
-        # committed: drop the chunks and sentence vectors of every other version of this doc
-        self._remove_sentence_files(lambda d, h: d == doc_id and h != new_hash, of=doc_id)
+        # committed: drop the chunks and vector files of every other version of this doc
+        self._remove_vector_files(lambda d, h: d == doc_id and h != new_hash, of=doc_id)
         with self._guard(f"remove the old chunks of {doc_id} (the next ingest will retry)"):
             col.delete(where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": new_hash}}]})
 
@@ -390,13 +406,25 @@ class Index:
             return None
         return {p.locator: tuple(ids) for p, ids in zip(report.paragraphs, listed)}
 
-    # -- sentence vectors ------------------------------------------------------------------
+    # -- vectors beside the records --------------------------------------------------------
 
-    def _sentences_path(self, doc_id: str, content_hash: str) -> Path:
+    def _vectors_path(self, doc_id: str, content_hash: str, suffix: str) -> Path:
         self._record_path(doc_id)  # checks the id
         if not re.fullmatch(r"[0-9A-Za-z_-]{1,128}", content_hash or ""):
             raise ValueError(f"{doc_id}: content hash {content_hash!r} cannot name a file")
-        return self.records_dir / f"{doc_id}.{content_hash}{_SENTENCES}"
+        return self.records_dir / f"{doc_id}.{content_hash}{suffix}"
+
+    def chunk_vectors(self, doc_id: str, content_hash: str, info: dict | None = None) -> np.ndarray | None:
+        """The chunk vectors stored with version ``content_hash`` of ``doc_id`` (memory-mapped,
+        read-only), one row per chunk in the order of ``chunk_ids``; None where there are
+        none that fit (an index from before they were stored, or rows that do not add up)."""
+        if info is None:
+            try:
+                info = self.record_info(doc_id)
+            except NotFoundError:
+                return None
+        vectors = _load_npy(self._vectors_path(doc_id, content_hash, _CHUNKS))
+        return vectors if vectors is not None and len(vectors) == info.get("chunks") else None
 
     def sentence_vectors(self, doc_id: str, content_hash: str, info: dict | None = None) -> SentenceVectors | None:
         """The sentence vectors stored with version ``content_hash`` of ``doc_id``
@@ -413,22 +441,23 @@ class Index:
         if not isinstance(meta, dict) or meta.get("version") != SENTENCES_VERSION \
                 or meta.get("content_hash") != content_hash or not isinstance(meta.get("counts"), list):
             return None
+        vectors = _load_npy(self._vectors_path(doc_id, content_hash, _SENTENCES))
         try:
-            vectors = np.load(self._sentences_path(doc_id, content_hash), mmap_mode="r", allow_pickle=False)
-            return SentenceVectors(tuple(int(n) for n in meta["counts"]), vectors) if vectors.ndim == 2 else None
-        except (OSError, ValueError, TypeError):
+            return None if vectors is None else SentenceVectors(tuple(int(n) for n in meta["counts"]), vectors)
+        except (ValueError, TypeError):
             return None
 
-    def _remove_sentence_files(self, unwanted, of: str | None = None) -> None:
-        """Delete the sentence-vector files whose (doc_id, content_hash) is ``unwanted``;
-        ``of``: only that report's files are looked at (ingest need not list every report's)."""
+    def _remove_vector_files(self, unwanted, of: str | None = None) -> None:
+        """Delete the vector files whose (doc_id, content_hash) is ``unwanted``; ``of``:
+        only that report's files are looked at (ingest need not list every report's)."""
         if not self.records_dir.is_dir():
             return
-        for path in self.records_dir.glob(f"{of + '.' if of else ''}*{_SENTENCES}"):
-            doc_id, _, content_hash = path.name[: -len(_SENTENCES)].rpartition(".")
-            if unwanted(doc_id, content_hash):
-                with contextlib.suppress(OSError):
-                    path.unlink()
+        for suffix in _VECTOR_FILES:
+            for path in self.records_dir.glob(f"{of + '.' if of else ''}*{suffix}"):
+                doc_id, _, content_hash = path.name[: -len(suffix)].rpartition(".")
+                if unwanted(doc_id, content_hash):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
     def _rollback(self, ids: list[str]) -> None:
         if not ids:
@@ -442,7 +471,7 @@ class Index:
 
     def repair(self) -> int:
         """Delete chunks whose (doc_id, content_hash) is not a committed record. Returns how many.
-        Also deletes such sentence-vector files and the temp file of a record or vectors whose
+        Also deletes such vector files and the temp file of a record or vectors whose
         writing was killed (``_write_json``, ``_write_npy``); call it holding the ingest lock,
         as ``Ingestor.ingest`` does."""
         if self.records_dir.is_dir():
@@ -451,7 +480,7 @@ class Index:
                     tmp.unlink()
         col = self._collection()
         committed = self.hashes()
-        self._remove_sentence_files(lambda doc_id, content_hash: committed.get(doc_id) != content_hash)
+        self._remove_vector_files(lambda doc_id, content_hash: committed.get(doc_id) != content_hash)
         orphans: list[str] = []
         page = 5000
         offset = 0
@@ -486,7 +515,7 @@ class Index:
                 pass
             except OSError as exc:
                 raise StoreError(f"cannot delete {path}: {_one_line(exc)}") from None
-        self._remove_sentence_files(lambda d, _: d == doc_id, of=doc_id)
+        self._remove_vector_files(lambda d, _: d == doc_id, of=doc_id)
         with self._guard(f"remove the chunks of {doc_id} (the next ingest will retry)"):
             col.delete(where={"doc_id": doc_id})
         return n
@@ -594,6 +623,15 @@ def _write_json(path: Path, data: dict) -> None:
 def _write_npy(path: Path, array: np.ndarray) -> None:
     """Write an array atomically, as ``_write_json`` does a record."""
     _write_atomic(path, lambda fh: np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False))
+
+
+def _load_npy(path: Path) -> np.ndarray | None:
+    """A stored matrix, memory-mapped read-only; None if it is missing or not one."""
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return array if array.ndim == 2 else None
 
 
 def _write_atomic(path: Path, write) -> None:

@@ -74,7 +74,11 @@ def put(index: Index, embedder, report, settings) -> list:
 
 
 def vector_files(settings) -> list[str]:
-    return sorted(p.name for p in settings.records_dir.glob("*.sentences.npy"))
+    return sorted(p.name for p in settings.records_dir.glob("*.npy"))
+
+
+def files_of(report) -> list[str]:
+    return [f"{report.doc_id}.{report.content_hash}.chunks.npy", f"{report.doc_id}.{report.content_hash}.sentences.npy"]
 
 
 def snapshot(index: Index, settings):
@@ -230,8 +234,7 @@ def test_interrupt_during_replace_rolls_back_and_propagates(index, embedder, set
 def test_atomic_record_write_leaves_no_temp_files(index, embedder, settings, make_report):
     report = make_report()
     put(index, embedder, report, settings)
-    assert sorted(p.name for p in settings.records_dir.iterdir()) == [
-        f"dorset-2011.{report.content_hash}.sentences.npy", "dorset-2011.json"]
+    assert sorted(p.name for p in settings.records_dir.iterdir()) == [*files_of(report), "dorset-2011.json"]
 
 
 @pytest.mark.integration
@@ -252,14 +255,15 @@ def test_repair_removes_orphans_of_a_killed_run(index, embedder, settings, make_
     put(index, embedder, ghost, settings)
     (settings.records_dir / "ghost-2015.json").unlink()
     # ...and the killed run's sentence vectors, and a temp file it was writing
-    store._write_npy(index._sentences_path(killed.doc_id, killed.content_hash), np.zeros((1, 384), np.float32))
+    for suffix in store._VECTOR_FILES:
+        store._write_npy(index._vectors_path(killed.doc_id, killed.content_hash, suffix), np.zeros((1, 384), np.float32))
     (settings.records_dir / f".{killed.doc_id}.x.sentences.1234.tmp").write_bytes(b"half")
-    assert index.count() == 3 + 1 + 3 and len(vector_files(settings)) == 3
+    assert index.count() == 3 + 1 + 3 and len(vector_files(settings)) == 6
 
     assert index.repair() == 4
     assert index.count() == 3
     assert index.count(doc_id=committed.doc_id, content_hash=committed.content_hash) == 3
-    assert vector_files(settings) == [f"dorset-2011.{committed.content_hash}.sentences.npy"]
+    assert vector_files(settings) == files_of(committed)
     assert sorted(p.name for p in settings.records_dir.glob(".*")) == []
     assert index.repair() == 0
 
@@ -276,7 +280,7 @@ def test_remove_deletes_chunks_and_record(index, embedder, settings, make_report
     assert index.version() != two  # a rewritten record: new inode
     assert index.remove("dorset-2011") == 3
     assert index.count() == 3 and index.count(doc_id="dorset-2011") == 0
-    assert [name.split(".")[0] for name in vector_files(settings)] == ["poole-2017"]
+    assert [name.split(".")[0] for name in vector_files(settings)] == ["poole-2017", "poole-2017"]
     assert [r.doc_id for r in index.reports()] == ["poole-2017"]
     assert not (settings.records_dir / "dorset-2011.json").exists()
     with pytest.raises(NotFoundError, match=r"no report 'dorset-2011'.*python -m ingest list"):
@@ -318,13 +322,37 @@ def test_sentence_vectors_are_stored_with_their_version_and_read_back(index, emb
     # a new version replaces them; its old file goes once the new record is committed
     new = make_report(paragraphs=[("1", ("Summary",), "One new sentence.")])
     put(index, embedder, new, settings)
-    assert vector_files(settings) == [f"dorset-2011.{new.content_hash}.sentences.npy"]
+    assert vector_files(settings) == files_of(new)
     assert index.sentence_vectors(new.doc_id, new.content_hash).counts == (1,)
     assert index.is_current(new.doc_id, new.content_hash)
     # an index from before sentence vectors were stored, or one that lost its file, is not current
-    (settings.records_dir / vector_files(settings)[0]).unlink()
+    (settings.records_dir / files_of(new)[1]).unlink()
     assert not index.is_current(new.doc_id, new.content_hash)
     assert index.sentence_vectors(new.doc_id, new.content_hash) is None
+
+
+@pytest.mark.integration
+def test_chunk_vectors_are_stored_in_the_order_the_record_lists_the_chunks(index, embedder, settings, make_report):
+    long = " ".join(f"Sentence {n} about placement stability and care planning for children." for n in range(40))
+    report = make_report(paragraphs=[("1", ("Summary",), long), ("2", ("Summary",), "Short one."),
+                                     ("3", ("Health",), "Another short one.")])
+    chunks = Chunker(settings).chunk(report)
+    assert len(chunks) > 3  # the long paragraph has several parts
+    vectors = embedder.embed([c.embed_text for c in chunks])
+    # handed over in another order than the record lists them: rows follow the record
+    index.replace(report, chunks[::-1], vectors[::-1], sentences=embed_sentences(report.paragraphs, embedder))
+    info = index.record_info(report.doc_id)
+    assert [{cid.split(":")[2] for cid in ids} for ids in info["chunk_ids"]] == [{"0"}, {"1"}, {"2"}]
+    of_id = {c.chunk_id: v for c, v in zip(chunks, vectors)}
+    expected = np.asarray([of_id[cid] for ids in info["chunk_ids"] for cid in ids])
+    stored = index.chunk_vectors(report.doc_id, report.content_hash)
+    assert stored.dtype == np.float32 and np.abs(np.asarray(stored) - expected).max() < 1e-6
+    assert index.chunk_vectors(report.doc_id, report.content_hash, {**info, "chunks": len(chunks) + 1}) is None
+    assert index.chunk_vectors(report.doc_id, "0" * 64) is None
+    # an index that lost the file is not current: the next ingest stores it again
+    (settings.records_dir / files_of(report)[0]).unlink()
+    assert index.chunk_vectors(report.doc_id, report.content_hash) is None
+    assert not index.is_current(report.doc_id, report.content_hash)
 
 
 @pytest.mark.integration

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.embedder import Embedder
+from ingest.sentences import sentences as split_sentences
 
 from .citations import citation
 from .keyword import tokenize
 from .model import Citation, Draft, Hit, Sentence
-from .text import sentences as split_sentences
 
 LEXICAL = 0.6
 _FRAME = set(tokenize("Ofsted Ofsted's judgement judged found finds reports reported report says said states "

@@ -165,7 +165,7 @@ class HybridRetriever:
         else:
             self._embedder.warm_up()
         if self._sentences is None:
-            self._sentences = SentenceRanker(self._embedder, stored=lambda c: self._stored(self._ready(), c))
+            self._sentences = SentenceRanker(self._embedder)
         if self._snapshot is None:
             self._snapshot = self._load()
 
@@ -254,8 +254,8 @@ class HybridRetriever:
     def sentence_vectors(self, candidates: Sequence[tuple[Key, Paragraph]]) -> list[np.ndarray]:
         """Each (key, paragraph)'s sentence vectors, one row per
         ``ingest.sentences.sentence_texts`` entry: stored ones, else embedded."""
-        self._ready()
-        return self._sentences.vectors(candidates)
+        snap = self._ready()
+        return self._sentences.vectors(candidates, stored=lambda c: self._stored(snap, c))
 
     def _ready(self) -> _Snapshot:
         if self._snapshot is None or self._embedder is None:

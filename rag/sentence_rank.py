@@ -7,9 +7,8 @@ sentences. Here each sentence is embedded on its own, read after its heading as 
 extractive answerer reads it (``ingest.sentences.sentence_texts``), and a paragraph
 scores its best sentence's cosine.
 
-Sentence vectors come from the index, where ingest stored them: ``stored`` looks
-them up. A paragraph without them (an index
-ingested before they were stored) is embedded when it is first a candidate and kept
+Sentence vectors come from the index, where ingest stored them: the caller's ``stored``
+looks them up. A paragraph without them (an index ingested before they were stored) is embedded when it is first a candidate and kept
 (least recently used first out, at most MAX_PARAGRAPHS), so a warm process embeds
 only paragraphs it has not seen. Safe to share between threads.
 """
@@ -35,17 +34,16 @@ Stored = Callable[[Sequence[Candidate]], list["np.ndarray | None"]]
 
 
 class SentenceRanker:
-    def __init__(self, embedder: Embedder, max_paragraphs: int = MAX_PARAGRAPHS, stored: Stored | None = None):
+    def __init__(self, embedder: Embedder, max_paragraphs: int = MAX_PARAGRAPHS):
         self.embedder = embedder
         self.max_paragraphs = max_paragraphs
-        self.stored = stored
         self._vectors: OrderedDict[tuple[Hashable, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def rank(self, question_vector: Sequence[float], candidates: Sequence[Candidate], stored: Stored | None = None
              ) -> list[tuple[Hashable, float]]:
         """(key, best sentence cosine) for each candidate, best first; ties keep their order.
-        ``stored``: the lookup to use for this call instead of the ranker's own."""
+        ``stored``: where to look up stored vectors first (see ``vectors``)."""
         if not candidates:
             return []
         vectors = self.vectors(candidates, stored)
@@ -56,9 +54,8 @@ class SentenceRanker:
 
     def vectors(self, candidates: Sequence[Candidate], stored: Stored | None = None) -> list[np.ndarray]:
         """Each candidate's sentence vectors, one row per ``sentence_texts`` entry: stored
-        ones, else kept ones, else embedded now (all of a call's missing ones at once)."""
-        lookup = stored or self.stored
-        out: list[np.ndarray | None] = list(lookup(candidates)) if lookup else [None] * len(candidates)
+        ones (``stored``), else kept ones, else embedded now (all of a call's missing ones at once)."""
+        out: list[np.ndarray | None] = list(stored(candidates)) if stored else [None] * len(candidates)
         ids = [(key, p.text) for key, p in candidates]  # the text too: a re-ingested paragraph is new
         with self._lock:
             for n, i in enumerate(ids):

@@ -12,13 +12,13 @@ from collections import Counter
 
 from ingest.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade
 from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
+from ingest.sentences import sentences as split_sentences
 
 from .extractive import answer_type, has_type
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import Question
-from .text import sentences as split_sentences
 
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about

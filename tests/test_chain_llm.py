@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage
 import pytest
 
 from rag.chain import AnswerChain
-from rag.text import sentences
+from ingest.sentences import sentences
 
 pytestmark = pytest.mark.integration
 

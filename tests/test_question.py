@@ -8,7 +8,7 @@ from ingest.model import Kind, Paragraph, ReportMeta, Voice
 from rag.citations import label, source_line
 from rag.model import Filters
 from rag.question import check, filters_for, read
-from rag.text import sentences
+from ingest.sentences import sentences
 
 
 def meta(doc_id, authority, year, voice, publisher="Ofsted", title="A report"):

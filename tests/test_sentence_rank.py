@@ -68,14 +68,14 @@ def test_stored_vectors_are_used_and_only_the_rest_embedded(embedder):
         looked_up.append([key for key, _ in candidates])
         return [stored_long if key == "long" else None for key, _ in candidates]
 
-    ranker = SentenceRanker(Counting(), stored=stored)
+    ranker = SentenceRanker(Counting())
     (question,) = embedder.embed(["How many children are on child protection plans?"])
-    ranked = ranker.rank(question, [("short", SHORT), ("long", LONG)])
+    ranked = ranker.rank(question, [("short", SHORT), ("long", LONG)], stored=stored)
     assert [key for key, _ in ranked] == ["long", "short"]
     assert calls == [sentence_texts(SHORT)]  # LONG's four sentences came from the store
     assert ranked[0][1] == pytest.approx(float(np.max(stored_long @ np.asarray(question, dtype=np.float32))))
-    ranker.rank(question, [("short", SHORT), ("long", LONG)])
+    ranker.rank(question, [("short", SHORT), ("long", LONG)], stored=stored)
     assert len(calls) == 1 and looked_up == [["short", "long"]] * 2
-    # a lookup given for one call is used instead of the ranker's own
+    # each call's own lookup is the one used
     vectors = ranker.vectors([("long", LONG)], stored=lambda c: [np.zeros((4, 384), np.float32)])
     assert not vectors[0].any()

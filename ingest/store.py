@@ -418,11 +418,7 @@ class Index:
         """The chunk vectors stored with version ``content_hash`` of ``doc_id`` (memory-mapped,
         read-only), one row per chunk in the order of ``chunk_ids``; None where there are
         none that fit (an index from before they were stored, or rows that do not add up)."""
-        if info is None:
-            try:
-                info = self.record_info(doc_id)
-            except NotFoundError:
-                return None
+        info = self._info_or_empty(doc_id, info)
         vectors = _load_npy(self._vectors_path(doc_id, content_hash, _CHUNKS))
         return vectors if vectors is not None and len(vectors) == info.get("chunks") else None
 
@@ -432,12 +428,7 @@ class Index:
         (an index from before they were, or a report ingested without them), another
         ``SENTENCES_VERSION``, or rows that do not add up. ``info``: the record's
         ``record_info``, when the caller has read it already."""
-        if info is None:
-            try:
-                info = self.record_info(doc_id)
-            except NotFoundError:
-                return None
-        meta = info.get("sentences")
+        meta = self._info_or_empty(doc_id, info).get("sentences")
         if not isinstance(meta, dict) or meta.get("version") != SENTENCES_VERSION \
                 or meta.get("content_hash") != content_hash or not isinstance(meta.get("counts"), list):
             return None
@@ -446,6 +437,15 @@ class Index:
             return None if vectors is None else SentenceVectors(tuple(int(n) for n in meta["counts"]), vectors)
         except (ValueError, TypeError):
             return None
+
+    def _info_or_empty(self, doc_id: str, info: dict | None) -> dict:
+        """``info`` if the caller read it already, else the record's (empty if there is none)."""
+        if info is not None:
+            return info
+        try:
+            return self.record_info(doc_id)
+        except NotFoundError:
+            return {}
 
     def _remove_vector_files(self, unwanted, of: str | None = None) -> None:
         """Delete the vector files whose (doc_id, content_hash) is ``unwanted``; ``of``:

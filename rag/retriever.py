@@ -136,11 +136,9 @@ class _Snapshot:
     infos: dict[str, dict]  # doc_id -> the index's book-keeping (chunks, indexed_at)
     # key -> its rows in its report's stored sentence vectors (reports that have them)
     sentence_rows: dict[Key, slice] = dataclasses.field(default_factory=dict)
-    # doc_id -> (kind, chunk ids) of each of its paragraphs, for the reports whose record
-    # lists them (Index.chunk_ids)
-    chunk_ids: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = dataclasses.field(default_factory=dict)
-    # doc_id -> the (paragraph key, kind) of each row of its stored chunk vectors
-    chunk_rows: dict[str, tuple[tuple[Key, str], ...]] = dataclasses.field(default_factory=dict)
+    # doc_id -> (chunk id, paragraph key, kind) of each of its chunks, in the order of its
+    # stored chunk vectors' rows, for the reports whose record lists them (Index.chunk_ids)
+    chunks: dict[str, tuple[tuple[str, Key, str], ...]] = dataclasses.field(default_factory=dict)
 
 
 class HybridRetriever:
@@ -212,15 +210,14 @@ class HybridRetriever:
         previous = self._snapshot.keyword.analysed if self._snapshot else None
         keyword = KeywordIndex().build(((key, keyword_text(p)) for key, p in paragraphs.items()), cache=previous)
         hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
-        chunk_ids, chunk_rows = {}, {}
+        chunks = {}
         for doc_id, report in reports.items():
             listed = Index.chunk_ids(report, infos[doc_id])
             if listed is not None:
-                chunk_ids[doc_id] = tuple((p.kind.value, listed[p.locator]) for p in report.paragraphs)
-                chunk_rows[doc_id] = tuple(((doc_id, p.locator), p.kind.value)
-                                           for p in report.paragraphs for _ in listed[p.locator])
+                chunks[doc_id] = tuple((cid, (doc_id, p.locator), p.kind.value)
+                                       for p in report.paragraphs for cid in listed[p.locator])
         return _Snapshot(version, reports, hashes, paragraphs, by_report, position, keyword, infos,
-                         _sentence_rows(reports, infos), chunk_ids, chunk_rows)
+                         _sentence_rows(reports, infos), chunks)
 
     def _stored(self, snap: _Snapshot, candidates: Sequence[tuple[Key, Paragraph]]) -> list[np.ndarray | None]:
         """Each candidate's stored sentence vectors, None where there are none (no file, or
@@ -348,24 +345,28 @@ class HybridRetriever:
         # No filter when every report is allowed: a `$in` of every id costs Chroma a scan.
         where = None if _all_allowed(snap, filters, doc_ids) else filters.where(doc_ids)
         found = self._dense_stored(snap, vector, filters, doc_ids, depth) if where is not None else None
-        if found is not None:
-            for key, similarity in found:
-                best.setdefault(key, similarity)
-            ranking = list(best.items())
-            return ranking, (ranking[0][1] if ranking else NO_DENSE)
+        if found is None:
+            found = self._dense_chroma(snap, vector, filters, doc_ids, depth, where)
+        for key, similarity in found:
+            best.setdefault(key, similarity)
+        ranking = list(best.items())
+        return ranking, (ranking[0][1] if ranking else NO_DENSE)
+
+    def _dense_chroma(self, snap: _Snapshot, vector: list[float], filters: Filters, doc_ids: list[str],
+                      depth: int, where: dict | None) -> list[tuple[Key, float]]:
+        """As ``_dense_stored``, from Chroma: the whole library, or reports without stored vectors."""
         # The chunks that filter selects, named where the records list them: Chroma then
         # need not scan every chunk's metadata to find them.
         ids = None if where is None else _chunk_ids(snap, filters, doc_ids)
+        found = []
         for chunk, similarity in self.index.query(vector, depth, where=where, ids=ids):
             key = (chunk.doc_id, chunk.locator)
             if chunk.metadata.get("content_hash") != snap.hashes.get(chunk.doc_id) or key not in snap.paragraphs:
                 continue  # a chunk of another version of the report (see refresh())
             if not filters.allows(snap.reports[chunk.doc_id].meta, snap.paragraphs[key]):
                 continue  # Chroma filtered already; this keeps both searches on one rule
-            if key not in best:
-                best[key] = similarity
-        ranking = list(best.items())
-        return ranking, (ranking[0][1] if ranking else NO_DENSE)
+            found.append((key, similarity))
+        return found
 
     def _dense_stored(self, snap: _Snapshot, vector: list[float], filters: Filters, doc_ids: list[str],
                       depth: int) -> list[tuple[Key, float]] | None:
@@ -378,16 +379,16 @@ class HybridRetriever:
         keys: list[Key] = []
         scores: list[np.ndarray] = []
         for doc_id in doc_ids:
-            rows = snap.chunk_rows.get(doc_id)
+            rows = snap.chunks.get(doc_id)
             stored = self._vector_file(doc_id, snap, "chunks") if rows is not None else None
             if stored is None or len(rows) != len(stored):
                 return None
             meta = snap.reports[doc_id].meta
             allowed = {key: key in snap.paragraphs and filters.allows(meta, snap.paragraphs[key])
-                       for key in dict.fromkeys(key for key, _ in rows)}
-            wanted = [n for n, (key, kind) in enumerate(rows)
+                       for key in dict.fromkeys(key for _, key, _ in rows)}
+            wanted = [n for n, (_, key, kind) in enumerate(rows)
                       if allowed[key] and (filters.kind is None or kind == filters.kind)]
-            keys += [rows[n][0] for n in wanted]
+            keys += [rows[n][1] for n in wanted]
             scores.append(np.asarray(stored[wanted], dtype=np.float32) @ q)
         if not keys:
             return []
@@ -429,10 +430,10 @@ def _chunk_ids(snap: _Snapshot, filters: Filters, doc_ids: list[str]) -> list[st
     the paragraph kind it names), or None if a report's record does not list them."""
     out: list[str] = []
     for doc_id in doc_ids:
-        listed = snap.chunk_ids.get(doc_id)
+        listed = snap.chunks.get(doc_id)
         if listed is None:
             return None
-        out += [i for kind, ids in listed if filters.kind is None or kind == filters.kind for i in ids]
+        out += [cid for cid, _, kind in listed if filters.kind is None or kind == filters.kind]
     return out
 
 

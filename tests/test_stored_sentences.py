@@ -127,7 +127,7 @@ def test_the_retriever_hands_out_stored_rows_for_the_paragraph_it_holds(stored_c
 
 def test_a_search_of_a_few_reports_finds_what_chroma_finds(stored_chain):
     """The stored chunk vectors, searched here, rank a few reports' chunks as Chroma does
-    (exactly, where Chroma's index is approximate: on five reports they agree)."""
+    (exactly, where Chroma's index is approximate)."""
     from rag.model import Filters
     from rag.retriever import DEPTH_FACTOR
 
@@ -145,7 +145,9 @@ def test_a_search_of_a_few_reports_finds_what_chroma_finds(stored_chain):
         chroma = retriever.index.query(vector, depth, where=filters.where(doc_ids))
         theirs = [((c.doc_id, c.locator), s) for c, s in chroma
                   if filters.allows(snap.reports[c.doc_id].meta, snap.paragraphs[(c.doc_id, c.locator)])]
-        assert [k for k, _ in ours[:len(theirs)]] == [k for k, _ in theirs], question
-        assert max(abs(a - b) for (_, a), (_, b) in zip(ours, theirs)) < 1e-5
+        # Chroma's HNSW may miss a chunk near the end of a deep list (seen once at rank 20 of
+        # 20): exact search never ranks one lower, and the top agrees.
+        assert all(a >= b - 1e-5 for (_, a), (_, b) in zip(ours, theirs)), question
+        assert [k for k, _ in ours[:10]] == [k for k, _ in theirs[:10]], question
         tried += len(theirs) > 10
     assert tried == 3

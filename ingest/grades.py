@@ -29,7 +29,7 @@ GRADED_JUDGEMENT = re.compile(
 )
 # An ILACS section title with its grade: 'The experiences and progress of children who
 # need help and protection: good'.
-SECTION_GRADE = re.compile(r"^(?P<area>[A-Z][^:]{10,120}):\s*" + _GRADES_RE + r"$", re.IGNORECASE)
+SECTION_GRADE = re.compile(r"^(?P<area>[A-Z][^:]{10,120}):\s*" + _GRADES_RE + r"\.?$", re.IGNORECASE)
 JUDGEMENT_SENTENCE = re.compile(
     r"^(?P<area>[A-Z][\w'\u2019 ,()-]{3,80}?) (?:is|are|requires?) "
     r"(?P<grade>outstanding|good|adequate|inadequate|improvement(?: to be good)?)\.?$"
@@ -48,6 +48,16 @@ def normalise_grade(printed: str) -> str | None:
     if key == "improvement" or key.startswith("improvement to be good"):
         key = "requires " + key
     return _GRADE_WORDS.get(key)
+
+
+def states_grade(sentence: str, grade: str) -> bool:
+    """Does ``sentence`` say that something *is* ``grade`` (a normalised grade) -- 'Services
+    for children in Barnsley are good', 'is judged to be adequate', 'require improvement' --
+    rather than use the word ('good health', 'a good range of services')?"""
+    if grade.startswith("requires improvement"):
+        return re.search(r"\brequires? improvement\b", sentence, re.IGNORECASE) is not None
+    return re.search(rf"\b(?:is|are|was|were|remains?|remained|be|been)\s+(?:\w+\s+){{0,2}}?{re.escape(grade)}\b",
+                     sentence, re.IGNORECASE) is not None
 
 
 def grade_from_number(number: int) -> str:

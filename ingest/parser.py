@@ -196,6 +196,8 @@ def _segment_block(block: list[str], layout: Layout) -> list[Seg]:
     if len(block) <= 3 and "\t" not in joined:
         if _grade_only(joined):
             return [Seg("grade", joined)]
+        if SECTION_GRADE.match(joined):  # a title with its grade, however long it runs
+            return [_heading_or_grade(joined)]
         if len(block) > 1 and _heading_like(joined) and all(starts_lower(l) for l in block[1:]):
             return [_heading_or_grade(joined)]
     segs: list[Seg] = []
@@ -239,7 +241,9 @@ def _start_segment(raw: str, line: str, nxt: str | None, cur: Seg | None, layout
         return _bullet(m["text"])
     if raw.startswith(" ") and layout.hard_wrapped:
         return _bullet(line)  # a bullet whose glyph was lost in extraction
-    if GRADE_LINE.match(line) or (_grade_only(line) and cur is None):
+    if GRADE_LINE.match(line) or SECTION_GRADE.match(line) or (_grade_only(line) and cur is None):
+        # 'The impact of leaders on social work practice with children and families:
+        # requires improvement to be good' is a section title, though longer than most
         return _heading_or_grade(line)
     if line.startswith("The graded judgement"):
         return Seg("heading", line)

@@ -117,7 +117,9 @@ class AnswerChain:
             draft, record_hits = from_records
             known = {h.key for h in record_hits}
             return {**state, "hits": record_hits + [h for h in hits if h.key not in known], "draft": draft}
-        if not hits or best < self.settings.abstain_below:
+        if not hits or (best < self.settings.abstain_below and not q_.spelled_out(q.text)):
+            # (an abbreviation is asked after by its letters, which embed like little else:
+            # the answerer looks for where a report spells it out)
             return {**state, "hits": hits, "why": ""}
         return {**state, "hits": hits}
 

@@ -26,6 +26,7 @@ from ingest.sentences import sentences
 
 from .keyword import tokenize
 from .model import Draft, Hit
+from .question import qualifiers_kept, spelled_out
 
 W_DENSE, W_WORDS, W_TYPE, W_RANK = 0.45, 0.35, 0.15, 0.05
 # Chosen on the eval set (python -m evals run): 0.40 answered more questions than 0.45
@@ -149,6 +150,13 @@ class ExtractiveAnswerer:
             scored.append((score, i, s, typed))
         # Best first; ties broken by retrieval rank, then by position, so answers are stable.
         scored.sort(key=lambda t: (-round(t[0], 6), t[1]))
+        if short := spelled_out(question):
+            # 'What does WAVE stand for?': the sentence that spells it out answers, however
+            # little else of the question it shares; none, and the reports do not say
+            spelled = [t for t in scored if re.search(rf"\({short}\)|\b{short} \(", t[2])]
+            return Draft(((spelled[0][2], (spelled[0][1],)),)) if spelled else Draft((), abstain=True)
+        if kind == "person":  # the deputy lead inspector is not the lead inspector
+            scored = [t for t in scored if qualifiers_kept(question, f"{_context(hits[t[1]])} {t[2]}")]
         if kind:  # 'when', 'how many', 'who': only sentences holding a date, number or name answer,
             # and a figure beats a count in words ('106 children' over 'the majority of plans')
             strongest = max((t[3] for t in scored), default=0.0)

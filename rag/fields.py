@@ -17,7 +17,7 @@ from ingest.cover import INSPECTOR_LINE
 from ingest.model import Kind, Paragraph, Report
 
 from .keyword import tokenize
-from .question import clauses
+from .question import clauses, qualifiers_kept
 
 MAX_LABEL_WORDS = 4
 MAX_VALUE_WORDS = 20
@@ -129,7 +129,8 @@ def match(question: str, candidates: list[Field], wants: Callable[[str, str], bo
         asked = set(tokenize(clause))
         roles = asked & _ROLES
         scored = [(_cover(f.label, asked), f) for f in candidates
-                  if wants(f.value, clause) and (not roles or _names_role(f.label, roles))]
+                  if wants(f.value, clause) and (not roles or _names_role(f.label, roles))
+                  and qualifiers_kept(clause, f.label)]
         best = max((s for s, _ in scored), default=0.0)
         if best >= 0.5:
             out += [f for s, f in scored if s == best and f not in out]

@@ -3,7 +3,8 @@
 1. A citation must point at a paragraph retrieved (or read from a record) for this
    question; anything else is removed and counted.
 2. A sentence must be supported by a paragraph it cites. Evidence is the paragraph's
-   text with its heading path, lead-in and report name. Two measures:
+   text with its heading path, lead-in and report name, and for the paragraph a judgement
+   record was read from, the area the record grades ('Overall effectiveness'). Two measures:
    - lexical: the share of the sentence's own words (keyword tokens, less framing
      words such as 'Ofsted', 'judgement', 'found') that occur in the evidence;
    - semantic: cosine similarity of the sentence's and the evidence's embeddings.
@@ -76,7 +77,7 @@ def guard(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float) -
 
 def _evidence(hit: Hit) -> str:
     p = hit.paragraph
-    return " ".join([hit.meta.short_title, " ".join(p.heading_path), p.lead_in, p.text])
+    return " ".join([hit.meta.short_title, " ".join(p.heading_path), hit.read_as, p.lead_in, p.text])
 
 
 def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> list[list[bool]]:

@@ -81,6 +81,7 @@ class Hit:
     dense: float | None = None  # cosine similarity of the best chunk, if dense search found it
     keyword: float | None = None  # BM25 score, if keyword search found it
     source: str = "text"  # 'text' (retrieval) or 'record' (a judgement/recommendation record)
+    read_as: str = ""  # a record's own paragraph: what the record read it as ('Overall effectiveness')
 
     @property
     def key(self) -> tuple[str, str]:

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from ingest.dates import MONTHS
 from ingest.errors import QuestionError
 from ingest.grades import normalise_grade
 from ingest.model import ReportMeta
@@ -17,6 +18,9 @@ from .keyword import tokenize
 from .model import Filters
 
 _YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
+# 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
+# published later gives; not the year of the report.
+_AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
 _GRADE_WORDS = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
     r"requires? improvement|record of main findings|summary table)\b"
@@ -26,6 +30,11 @@ _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
     r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
     r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b", re.I)
+# A figure or time asked of what a recommendation says ('Within how many hours should return
+# interviews happen, according to the recommendations?') is in the recommendation that says
+# it, not a request for the whole list; 'How many recommendations ...?' counts the list.
+_FIGURE_ASKED = re.compile(r"\b(how (many|much|long|often|soon)|by when|when)\b(?!\s+(\w+\s+){0,2}(recommendations|areas|actions)\b)",
+                           re.I)
 # Words that name a kind of report ('the Dorset cabinet paper'). 'Ofsted' is not one:
 # council papers report Ofsted's grades too.
 _VOICE_WORDS = (
@@ -82,6 +91,26 @@ def check(text: str, max_chars: int) -> str:
     return cleaned
 
 
+# A word that makes a role another one: the deputy lead inspector is not the lead inspector.
+_QUALIFIERS = frozenset("deputy assistant interim acting independent former".split())
+
+
+def qualifiers_kept(question: str, text: str) -> bool:
+    """Does ``text`` name every role qualifier the question asks with ('Who was the
+    *deputy* lead inspector?' is not answered by 'Lead inspector: ...')?"""
+    asked = _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower()))
+    return asked <= set(re.findall(r"[a-z]+", text.lower()))
+
+
+_STANDS_FOR = re.compile(r"\b([A-Z]{2,}s?)\b(?:\s+\w+){0,4}?\s+(?:stand|stands|is short) for\b")
+
+
+def spelled_out(question: str) -> str | None:
+    """The abbreviation a question asks to have spelled out ('What does WAVE stand for?')."""
+    m = _STANDS_FOR.search(question)
+    return m[1] if m else None
+
+
 def read(text: str, library: list[ReportMeta]) -> Question:
     known = {m.place.lower() for m in library} | {m.authority.lower() for m in library}
     places = tuple(places_named(text))
@@ -89,7 +118,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
         if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
             places += (meta.place,)
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
-    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_AS_AT.sub(" ", text))))
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
     grade = bool(_GRADE_WORDS.search(text)) and not recommendation
     intent = "recommendation" if recommendation else "grade" if grade else "text"
@@ -98,7 +127,8 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     topic = tuple(t for t in tokenize(text) if t not in skip and not t.isdigit())
     voice = next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
     # 'Which outcome did Ofsted judge only adequate?': every record with that grade.
-    wants_list = bool(_LIST_WORDS.search(text)) or bool(grades and re.search(r"\bwhich\b", text, re.I))
+    wants_list = (bool(_LIST_WORDS.search(text)) and not (recommendation and _FIGURE_ASKED.search(text))
+                  or bool(grades and re.search(r"\bwhich\b", text, re.I)))
     return Question(text, places, unknown, years, intent, wants_list, topic, voice, grades)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade
+from ingest.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade, states_grade
 from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 from ingest.sentences import sentences as split_sentences
 
@@ -108,7 +108,7 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
     # Grades of several reports (a comparison) each say whose they are, not only in the citation.
     several = len({report.doc_id for report, _ in chosen}) > 1
     for report, j, where in cited:
-        refs = [_hit(hits, report, p) for p in where]
+        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "") for p in where]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         if several:
             area = f"{area} in {report.meta.place} ({report.meta.year})"
@@ -168,10 +168,12 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
     grade = j.grade.lower().strip()
     if not grade:
         return None
-    if j.source != "table" and j.heading_path:  # a judgement with no section has no first paragraph
+    # A grade read from its section (not from a table or the page-one grid, whose heading is
+    # not the area's section): the section's first paragraph, if it says so.
+    if j.source not in ("table", "grid") and j.heading_path:
         for p in report.paragraphs:
             if p.heading_path == j.heading_path and p.kind is Kind.PARAGRAPH:
-                if grade.split()[0] in p.text.lower():
+                if any(states_grade(s, grade) for s in split_sentences(p.text)):
                     return p
                 break
     own = _paragraph(report, j.locator)
@@ -182,9 +184,20 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
             continue
         if len(line.split()) >= 5 and line in _norm(p.text):
             return p
-        if area and any(grade in s.lower() and area <= set(tokenize(s)) for s in split_sentences(p.text)):
+        if area and any(states_grade(s, grade) and area <= set(tokenize(s)) and not _another_inspection(s, report)
+                        for s in split_sentences(p.text)):
             return p
     return None
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_EARLIER = re.compile(r"\b(?:last|previous|prior|earlier) (?:\w+ )?inspection\b", re.IGNORECASE)
+
+
+def _another_inspection(sentence: str, report: Report) -> bool:
+    """A sentence about an earlier inspection ('when the local authority was judged good
+    overall in 2018') does not say this report's grade."""
+    return bool(_EARLIER.search(sentence)) or any(int(y) < report.meta.year - 1 for y in _YEAR.findall(sentence))
 
 
 def _norm(text: str) -> str:
@@ -372,10 +385,12 @@ def _paragraph(report: Report, locator: str) -> Paragraph | None:
         return None
 
 
-def _hit(hits: list[Hit], report: Report, paragraph: Paragraph) -> int:
-    """Index of the hit for this paragraph, added if new."""
+def _hit(hits: list[Hit], report: Report, paragraph: Paragraph, read_as: str = "") -> int:
+    """Index of the hit for this paragraph, added if new. ``read_as``: the area a judgement
+    read from this very paragraph grades (a SIF headline 'Children's services in West
+    Berkshire are good' is the overall effectiveness judgement), part of its evidence."""
     for i, h in enumerate(hits):
         if h.meta.doc_id == report.doc_id and h.paragraph.locator == paragraph.locator:
             return i
-    hits.append(Hit(report.meta, paragraph, score=1.0, source="record"))
+    hits.append(Hit(report.meta, paragraph, score=1.0, source="record", read_as=read_as))
     return len(hits) - 1

@@ -197,3 +197,17 @@ def test_a_comparison_answers_from_both_councils_and_no_other(chain):
     assert {c.doc_id for c in answer.citations} == {"darlington-2012-cabinet-inspection-summary",
                                                     "poole-2017-ofsted-sif-inspection-and-lscb-review"}
     assert "adequate" in answer.text and "requires improvement" in answer.text
+
+
+def test_an_abbreviation_is_spelled_out_where_the_report_spells_it(chain):
+    answer = chain.ask("What does MASH stand for in Poole's 2017 report?")
+    assert not answer.abstained and all("(MASH)" in s.text for s in answer.sentences), answer.text
+    assert "multi-agency safeguarding hub" in answer.text.lower().replace("multi agency", "multi-agency")
+
+
+def test_a_deputy_is_not_the_lead(chain):
+    """The Poole 2017 cover names its lead and deputy lead inspectors: each question gets its own."""
+    deputy = chain.ask("Who was the deputy lead inspector of Poole's 2017 inspection?")
+    lead = chain.ask("Who was the lead inspector of Poole's 2017 inspection?")
+    assert "Deputy" in deputy.text and not deputy.abstained, deputy.text
+    assert "Deputy" not in lead.text and not lead.abstained, lead.text

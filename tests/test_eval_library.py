@@ -6,8 +6,7 @@ the real Ofsted PDFs in ../shared/library.
   the set cannot drift from the PDFs; the matching rules on short inline examples; the
   run skips with one clear line where the library is missing;
 - integration: a small slice of the set through `run` end to end (report shape);
-- the release gate on the whole set, an expected failure until the reader/parser
-  rewrite lands (issue 11).
+- the release gate on the whole set (slow: it embeds the 31 reports).
 """
 from __future__ import annotations
 
@@ -246,7 +245,6 @@ def test_a_slice_of_the_set_runs_end_to_end(tmp_path, embedder, items):
 @pytest.mark.integration
 @pytest.mark.slow
 @NEEDS_LIBRARY
-@pytest.mark.xfail(strict=False, reason="issue 11: reader/parser in progress")
 def test_the_release_gate_holds_on_the_library_set(tmp_path, embedder):
     """`python -m evals run --set library`: every report the set names ingested from the
     library, every question asked, the [library] bars of evals/thresholds.toml met."""

@@ -77,6 +77,14 @@ def test_a_role_the_label_does_not_name_is_no_match():
     assert labels("When did the Executive Director start?", "date") == []
 
 
+def test_a_qualified_role_is_not_the_role_itself():
+    # a report that names only its lead inspector does not name a deputy
+    assert labels("Who was the deputy lead inspector for Poole's 2017 inspection?", "person") == []
+    deputy = COVER + [Field("Deputy lead inspector", "Linda Steele HMI", ("cover",))]
+    assert labels("Who was the deputy lead inspector for Poole's 2017 inspection?", "person", deputy) == [
+        "Deputy lead inspector"]
+
+
 def test_the_value_must_hold_what_is_asked():
     assert labels("Who published the report?", "person") == []  # a date is no person
 

@@ -59,3 +59,13 @@ def test_a_judgement_records_paragraph_needs_no_such_check():
     claim = "Overall effectiveness: requires improvement to be good."
     assert kept([hit], claim) == []  # retrieved text: the sentence with the grade names no area
     assert kept([dataclasses.replace(hit, source="record")], claim) == [claim]
+
+
+def test_a_records_own_paragraph_is_evidence_of_the_area_the_record_grades():
+    # a SIF headline is the overall effectiveness judgement without naming it
+    (hit,) = hits_for(("West Berkshire Council ¶2", ("West Berkshire Council",),
+                       "Children's services in West Berkshire are good"))
+    record = dataclasses.replace(hit, source="record", read_as="Overall effectiveness")
+    assert kept([record], "Ofsted's judgement for Overall effectiveness: good.") == [
+        "Ofsted's judgement for Overall effectiveness: good."]
+    assert kept([record], "Ofsted's judgement for Overall effectiveness: outstanding.") == []

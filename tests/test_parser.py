@@ -158,6 +158,21 @@ def test_repeated_section_names_are_qualified_by_their_parent():
     assert all(j.framework == FRAMEWORKS["sif"] for j in r.judgements)
 
 
+def test_a_section_title_with_its_grade_is_a_heading_however_long():
+    """An ILACS title and grade on one line longer than any heading ('The impact of leaders
+    ... families: requires improvement to be good') opens its section: it is not the end of
+    the paragraph before it (23 paragraphs of 150 library reports were read so)."""
+    title = "The impact of leaders on social work practice with children and families: requires improvement to be good"
+    text = ("The experiences and progress of care leavers: good\n\n"
+            "47. Leaders are aware of these issues and now have a plan in place to address it.\n\n"
+            f"{title}\n\n48. The newly appointed director has quickly engaged with partner agencies.\n")
+    r = parse(text, meta(year=2023))
+    assert r.paragraph("47").text.endswith("address it.")
+    assert r.paragraph("48").heading_path[-1] == title.split(":")[0]
+    assert ("The impact of leaders on social work practice with children and families",
+            "requires improvement to be good") in [(j.area, j.grade) for j in r.judgements]
+
+
 # --- the real corpus ---------------------------------------------------------------------
 def test_dorset_2011_paragraphs_1_to_120_once_each_in_order(reports):
     numbered = [p.locator for p in reports[DORSET11].paragraphs if p.number and p.kind is Kind.PARAGRAPH]

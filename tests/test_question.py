@@ -53,6 +53,25 @@ def test_councils_years_and_kinds_of_report_are_read():
     assert [m.doc_id for m in LIBRARY if f.allows(m)] == ["d16"]
 
 
+def test_the_date_of_a_figure_is_not_the_year_of_a_report():
+    # figures 'at 31 December 2017' are printed by a report published in 2018
+    assert read("How many children had a child protection plan in Dorset at 31 December 2017?", LIBRARY).years == ()
+    assert read("How many children had a plan in Dorset's 2017 report?", LIBRARY).years == (2017,)
+    assert read("What did Ofsted find on 27 November 2023 in Dorset?", LIBRARY).years == (2023,)
+
+
+@pytest.mark.parametrize("question, whole_list", [
+    ("Within how many hours should return home interviews happen, according to Ofsted's recommendations?", False),
+    ("By when did Ofsted recommend that plans be reviewed?", False),
+    ("How many recommendations did Ofsted make for Poole in 2017?", True),
+    ("How many of the recommendations were about care leavers?", True),
+    ("List every recommendation Ofsted made for Poole.", True),
+])
+def test_a_figure_asked_of_a_recommendation_is_in_it_not_the_whole_list(question, whole_list):
+    q = read(question, LIBRARY)
+    assert q.intent == "recommendation" and q.wants_list is whole_list
+
+
 def test_a_place_covers_every_council_of_that_name_and_lower_case_is_fine():
     f = filters_for(read("what does poole say about adoption?", LIBRARY), Filters(), LIBRARY)
     assert [m.doc_id for m in LIBRARY if f.allows(m)] == ["p17"]

@@ -1,6 +1,9 @@
 """Answers from the records (rag/structured.py) on small hand-made reports."""
 from __future__ import annotations
 
+import pytest
+
+from ingest.grades import states_grade
 from ingest.model import Kind
 from rag import question as q_
 from rag.structured import answer
@@ -39,3 +42,15 @@ def test_a_grade_of_several_reports_names_each_report(make_report):
     said = [s for s, _ in draft.sentences]
     assert any("Norfolk (2013)" in s and "inadequate" in s for s in said)
     assert any("Sandwell (2013)" in s and "adequate" in s for s in said)
+
+
+@pytest.mark.parametrize("sentence, grade, says", [
+    ("Services for children in Barnsley are good and there has been steady improvement.", "good", True),
+    ("Adoption performance is good.", "good", True),
+    ("The local authority's arrangements are judged to be adequate.", "adequate", True),
+    ("Services for children who need help and protection require improvement.", "requires improvement to be good", True),
+    ("Children are helped to register with health services and have a good range of activities.", "good", False),
+    ("They make good progress at school.", "good", False),
+])
+def test_a_sentence_states_a_grade_or_only_uses_the_word(sentence, grade, says):
+    assert states_grade(sentence, grade) is says

@@ -17,7 +17,7 @@ from .authorities import places_named
 from .keyword import tokenize
 from .model import Filters
 
-_YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
+YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question names
 # 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
 # published later gives; not the year of the report.
 _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
@@ -118,7 +118,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
         if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
             places += (meta.place,)
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
-    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_AS_AT.sub(" ", text))))
+    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_AS_AT.sub(" ", text))))
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
     grade = bool(_GRADE_WORDS.search(text)) and not recommendation
     intent = "recommendation" if recommendation else "grade" if grade else "text"

@@ -18,7 +18,7 @@ from .extractive import answer_type, has_type
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
-from .question import Question
+from .question import YEAR, Question
 
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
@@ -190,14 +190,13 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
     return None
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _EARLIER = re.compile(r"\b(?:last|previous|prior|earlier) (?:\w+ )?inspection\b", re.IGNORECASE)
 
 
 def _another_inspection(sentence: str, report: Report) -> bool:
     """A sentence about an earlier inspection ('when the local authority was judged good
     overall in 2018') does not say this report's grade."""
-    return bool(_EARLIER.search(sentence)) or any(int(y) < report.meta.year - 1 for y in _YEAR.findall(sentence))
+    return bool(_EARLIER.search(sentence)) or any(int(y) < report.meta.year - 1 for y in YEAR.findall(sentence))
 
 
 def _norm(text: str) -> str:

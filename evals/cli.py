@@ -1,15 +1,16 @@
 """``python -m evals``: run the evaluation, or measure the reading of the real library.
 
-    python -m evals run [--set FILE|library] [--backend extractive|openai|ollama] [--k N]
-                        [--baseline] [--out DIR] [--thresholds FILE] [--library DIR]
+    python -m evals run [--set FILE|library] [--split dev|test] [--backend extractive|openai|ollama]
+                        [--k N] [--baseline] [--out DIR] [--thresholds FILE] [--library DIR]
     python -m evals library DIR [--out FILE] [--check] [--limit N] [--authority NAME]
                                 [--workers N]
 
 Settings are read once from the environment (as for ``python -m rag``); ``--k``
-overrides RAG_TOP_K and ``--backend`` RAG_LLM (extractive is RAG_LLM=none). Exit
-status: 0 every threshold met, 1 a threshold failed or an error (one ``error:`` line),
-2 bad usage. ``library`` (evals/library_agreement.py) exits 0, or 1 with ``--check`` when
-a target is missed.
+overrides RAG_TOP_K and ``--backend`` RAG_LLM (extractive is RAG_LLM=none).
+``--split dev`` asks only the dev split's questions: a tuning run, which never sees the
+test split the release gate reads (``evals/split.py``). Exit status: 0 every threshold
+met, 1 a threshold failed or an error (one ``error:`` line), 2 bad usage. ``library``
+(evals/library_agreement.py) exits 0, or 1 with ``--check`` when a target is missed.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from ingest.entry import guarded, offline
 from ingest.settings import Settings
+
+from .split import SPLITS
 
 BACKENDS = {"extractive": "none", "openai": "openai", "ollama": "ollama"}
 
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(top_k=args.k, llm=BACKENDS[args.backend] if args.backend else None)
         options = RunOptions(**{k: v for k, v in (("set_path", args.set), ("baseline", args.baseline),
                                                   ("out_dir", args.out), ("thresholds_path", args.thresholds),
-                                                  ("library_dir", args.library))
+                                                  ("library_dir", args.library), ("split", args.split))
                                 if v is not None})
         return run(settings, options)
 
@@ -49,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="ask every question, score, write evals/reports/, gate on evals/thresholds.toml")
     r.add_argument("--set", type=Path, help="known-answer JSONL (default evals/known_answers.jsonl), or 'library': "
                    "evals/library_answers.jsonl on the real PDFs (its own index, reports in evals/reports/library)")
+    r.add_argument("--split", choices=SPLITS, help="ask only this split's questions: dev to tune on, test the "
+                   "release gate reads (default both; the gate is on test whenever test is asked)")
     r.add_argument("--backend", choices=sorted(BACKENDS), help="answerer: extractive (offline), openai or ollama "
                    "(default: RAG_LLM)")
     r.add_argument("--k", type=int, help="paragraphs retrieved per question (overrides RAG_TOP_K)")

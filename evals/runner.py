@@ -1,14 +1,20 @@
 """One evaluation run: ask every known-answer question, score, report, gate.
 
-    exit_code = run(Settings.from_env(), RunOptions(set_path=..., baseline=True))
+    exit_code = run(Settings.from_env(), RunOptions(set_path=..., baseline=True, split="dev"))
 
-1. read the set and the thresholds (fail fast on either, before any model loads);
+1. read the set and the thresholds (fail fast on either, before any model loads); with
+   ``split`` ('dev' or 'test', ``evals.split``) keep only that split's questions;
 2. make sure the index has reports (an empty ``settings.data_dir`` gets ``corpus_dir``
    ingested first, so a fresh checkout can run the evaluation in one command);
 3. ask each question of each system (the answer chain, and the naive baseline with
    ``baseline=True``) behind a progress bar; with an LLM backend, judge faithfulness;
 4. write ``<out>/<timestamp>/report.{json,md}`` and copy them to ``<out>/latest.*``;
 5. print the tables and each failed threshold; return 1 if any failed, else 0.
+
+Every question is in a fixed split (``evals.split``): tuning runs ask ``--split dev``;
+the report shows each metric per split; the gate is on the test split's numbers
+whenever the run has test questions (a dev-only run gates on dev and says it is a
+tuning run).
 
 ``--set library`` (or a set file in ``evals.library_set``'s format) runs the library set
 instead (``run_library``): the real PDFs it names are ingested from ``../shared/library``
@@ -45,6 +51,7 @@ from . import library_set
 from .gold import DEFAULT_SET, KINDS, KnownAnswer, load
 from .metrics import (METRICS, Lookup, QuestionScore, Result, Summary, aggregate, by_kind, lookup_in,
                       result_from_answer, score)
+from .split import SPLITS, split_of
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "reports"
@@ -65,6 +72,7 @@ class RunOptions:
     thresholds_path: Path = DEFAULT_THRESHOLDS
     library_dir: Path = library_set.DEFAULT_LIBRARY  # the library set's PDFs
     library_data: Path | None = None  # its index (default <data_dir>/library-eval)
+    split: str | None = None  # ask only this split's questions ('dev' or 'test'; None: both)
 
 
 def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Embedder | None = None,
@@ -74,7 +82,7 @@ def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Emb
     status = status or Console(stderr=True)
     if is_library(options.set_path):
         return run_library(settings, options, embedder=embedder, console=console, status=status)
-    items = read_set(options.set_path)
+    items = in_split(read_set(options.set_path), options.split)
     thresholds = load_thresholds(options.thresholds_path)
     embedder = embedder or load_embedder(settings)
     ensure_index(settings, embedder, status)
@@ -98,18 +106,24 @@ def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Emb
 
 def report(runs: list["SystemRun"], thresholds: "Thresholds", settings: Settings, set_path: str, out_dir: Path,
            console: Console, *, baseline: bool = False) -> int:
-    """Gate, write the report, print the tables and each failed threshold; the exit code."""
-    failed = check(thresholds, runs[0].summary, runs[1].summary if baseline and len(runs) > 1 else None)
+    """Gate, write the report, print the tables and each failed threshold; the exit code.
+
+    The gate reads the test split's numbers (and the baseline's on the same questions)
+    whenever the run has test questions; only a dev-only run is gated on dev."""
+    split = gate_split(runs[0])
+    theirs = runs[1].by_split[split] if baseline and len(runs) > 1 else None
+    failed = check(thresholds, runs[0].by_split[split], theirs)
     doc = document(runs, created=datetime.now().isoformat(timespec="seconds"), set_path=set_path,
                    settings=_settings_dict(settings), thresholds=thresholds, failures=failed)
     folder = write(doc, out_dir)
 
-    for table in console_tables(doc):
+    for table in console_tables(doc, console):
         console.print(table)
     wrong = failures(doc)
     if wrong:
         console.print(f"{len(wrong)} wrong: " + ", ".join(q["id"] for q in wrong))
     console.print(f"report: {folder / 'report.md'} (and report.json; copied to {out_dir}/latest.*)")
+    console.print(f"{gate_line(doc)}: " + ("passed" if not failed else "FAILED"), markup=False)
     for line in failed:
         console.print(f"threshold failed: {line}", markup=False)
     return 1 if failed else 0
@@ -127,6 +141,18 @@ def read_set(path: Path) -> list[KnownAnswer]:
     if not items:
         raise RagError(f"{path}: holds no questions")
     return items
+
+
+def in_split(items: list, split: str | None) -> list:
+    """The questions of ``split`` (None: all of them), in the set's order."""
+    if split is None:
+        return items
+    if split not in SPLITS:
+        raise RagError(f"split {split!r}: use one of {', '.join(SPLITS)}")
+    chosen = [k for k in items if split_of(k.id) == split]
+    if not chosen:
+        raise RagError(f"the set holds no {split} question")
+    return chosen
 
 
 def ensure_index(settings: Settings, embedder: Embedder, status: Console) -> None:
@@ -177,6 +203,7 @@ def run_library(settings: Settings, options: RunOptions, *, embedder: Embedder |
     """The library set: ingest the PDFs it names, ask, score by locator, gate on [library]."""
     path = library_set.LIBRARY_SET if str(options.set_path) == LIBRARY else Path(options.set_path)
     items = read_library_set(path)
+    asked = in_split(items, options.split)
     thresholds = load_thresholds(options.thresholds_path, section=LIBRARY)
     reason = library_set.missing(options.library_dir, items)
     if reason:  # before any model loads: a checkout without the library skips in a second
@@ -186,10 +213,11 @@ def run_library(settings: Settings, options: RunOptions, *, embedder: Embedder |
     data = Path(options.library_data) if options.library_data else Path(settings.data_dir) / "library-eval"
     # Always an embedded index of its own: never the corpus index, nor a shared Chroma server.
     lib = dataclasses.replace(settings, data_dir=data, chroma_host=None)
+    # Every PDF of the whole set, whichever split is asked: both splits search the same index.
     ensure_library_index(lib, embedder, options.library_dir, items, status)
 
     assistant = AssistantSystem(lib, embedder=embedder)
-    runs = [ask_all(assistant, [library_set.known_answer(q) for q in items], status, scorer=library_set.score,
+    runs = [ask_all(assistant, [library_set.known_answer(q) for q in asked], status, scorer=library_set.score,
                     kinds=library_set.KINDS)]
     if settings.llm != "none":
         judge_run(runs[0], assistant.chat_model, settings, status)
@@ -347,6 +375,7 @@ class AssistantSystem:
 # test it is no gate. With beat_baseline, each [minimum] metric must also be strictly
 # above the baseline's when the run has --baseline. The library set's bars are the same
 # keys under a [library] table ([library.minimum]); a file without one gates it on nothing.
+# `report` checks them on the test split's Summary (`gate_split`), never on all questions.
 
 
 @dataclass(frozen=True)
@@ -454,8 +483,9 @@ def judge(chat_model, claims: Sequence[tuple[str, Sequence[str]]], settings: Set
 
 
 # -- report -------------------------------------------------------------------------------
-# report.json holds everything (per-question results of every system); report.md and the
-# console tables are rendered from that document by the same row builders.
+# report.json holds everything (per-question results of every system, each question's
+# split, a Summary per split); report.md and the console tables are rendered from that
+# document by the same row builders, with one column per split.
 
 RETRIEVED_SHOWN = 5  # retrieved items listed per question in report.json
 # Settings named in report.md (report.json has every non-secret one).
@@ -495,6 +525,18 @@ class SystemRun:
     def summary(self) -> Summary:
         return aggregate(self.scores)
 
+    @property
+    def by_split(self) -> dict[str, Summary]:
+        """One Summary per split present, in SPLITS order."""
+        splits = [split_of(s.id) for s in self.scores]
+        return {split: aggregate([s for s, g in zip(self.scores, splits) if g == split])
+                for split in SPLITS if split in splits}
+
+
+def gate_split(run: SystemRun) -> str:
+    """The split the gate reads: test whenever the run asked any test question."""
+    return "test" if "test" in run.by_split else "dev"
+
 
 def document(runs: list[SystemRun], *, created: str, set_path: str, settings: dict, thresholds: Thresholds,
              failures: list[str]) -> dict:
@@ -504,7 +546,7 @@ def document(runs: list[SystemRun], *, created: str, set_path: str, settings: di
         "questions": len(runs[0].items) if runs else 0,
         "settings": settings,
         "thresholds": {"minimum": thresholds.minimum, "beat_baseline": thresholds.beat_baseline},
-        "gate": {"passed": not failures, "failures": failures},
+        "gate": {"passed": not failures, "split": gate_split(runs[0]) if runs else None, "failures": failures},
         "systems": {run.name: _system(run) for run in runs},
     }
 
@@ -513,6 +555,7 @@ def _system(run: SystemRun) -> dict:
     d = {
         "summary": run.summary.as_dict(),
         **run.extra,
+        "by_split": {split: s.as_dict() for split, s in run.by_split.items()},
         "by_kind": {kind: s.as_dict() for kind, s in by_kind(run.scores, run.kinds).items()},
     }
     frameworks = [k.extra.get("framework") or "(none)" for k in run.items]
@@ -526,7 +569,7 @@ def _system(run: SystemRun) -> dict:
 
 def _question(k: KnownAnswer, r: Result, s: QuestionScore) -> dict:
     return {
-        "id": k.id, "kind": k.kind, "question": k.question,
+        "id": k.id, "kind": k.kind, "split": split_of(k.id), "question": k.question,
         "filters": {n: v for n, v in (("authority", k.authority), ("year", k.year)) if v is not None},
         **({"framework": k.extra["framework"]} if "framework" in k.extra else {}),
         "expected": k.answer, "must_include": list(k.must_include),
@@ -543,29 +586,44 @@ def _question(k: KnownAnswer, r: Result, s: QuestionScore) -> dict:
 # rows shared by Markdown and console
 
 
-def metric_table(doc: dict) -> tuple[list[str], list[list[str]]]:
-    names = list(doc["systems"])
+def _columns(doc: dict) -> list[str]:
+    """The tables' columns: each split the run asked, and 'all' when it asked both."""
+    present = list(next(iter(doc["systems"].values()))["by_split"])
+    return present + ["all"] if len(present) > 1 else present
+
+
+def metric_table(doc: dict, cols: Sequence[str] = ()) -> tuple[list[str], list[list[str]]]:
+    """One row per metric; a column per system and split (``cols``, default all of them)."""
+    names, cols = list(doc["systems"]), list(cols) or _columns(doc)
     minimum = doc["thresholds"]["minimum"]
     rows = []
     for key, label, unit in _ROWS:
-        values = [_value(doc["systems"][n], key) for n in names]
+        values = [_value(doc["systems"][n], key, c) for n in names for c in cols]
         if all(v is None for v in values):
             continue  # e.g. no LLM judge in an offline run
         gate = f">= {minimum[key]:.2f}" if key in minimum else ""
         rows.append([label] + [_fmt(v, unit) for v in values] + [gate])
-    return ["metric"] + names + ["threshold"], rows
+    return ["metric"] + [f"{n} {c}" for n in names for c in cols] + ["threshold"], rows
 
 
-def kind_table(doc: dict) -> tuple[list[str], list[list[str]]]:
-    names = list(doc["systems"])
-    first = doc["systems"][names[0]]["by_kind"]
+def kind_table(doc: dict, cols: Sequence[str] = ()) -> tuple[list[str], list[list[str]]]:
+    """Per kind: how many questions and the share answered correctly, per split (``cols``)."""
+    names, cols = list(doc["systems"]), list(cols) or _columns(doc)
+    asked = {n: doc["systems"][n]["questions"] for n in names}
     rows = []
-    for kind, s in first.items():
-        values = [doc["systems"][n]["by_kind"].get(kind, {}).get("answer_correctness") for n in names]
-        rows.append([kind, str(s["n"])] + [_fmt(v, "ratio") for v in values])
-    total = [doc["systems"][n]["summary"]["answer_correctness"] for n in names]
-    rows.append(["all", str(doc["questions"])] + [_fmt(v, "ratio") for v in total])
-    return ["kind", "n"] + [f"{n} correct" for n in names], rows
+    for kind in list(doc["systems"][names[0]]["by_kind"]) + ["all"]:
+        counts = [len(_among(asked[names[0]], kind, c)) for c in cols]
+        values = [_correctness(_among(asked[n], kind, c)) for n in names for c in cols]
+        rows.append([kind] + [str(k) for k in counts] + [_fmt(v, "ratio") for v in values])
+    return ["kind"] + [f"n {c}" for c in cols] + [f"{n} {c}" for n in names for c in cols], rows
+
+
+def _among(questions: list[dict], kind: str, split: str) -> list[dict]:
+    return [q for q in questions if kind in ("all", q["kind"]) and split in ("all", q["split"])]
+
+
+def _correctness(questions: list[dict]) -> float | None:
+    return sum(q["metrics"]["correct"] for q in questions) / len(questions) if questions else None
 
 
 def framework_table(doc: dict) -> tuple[list[str], list[list[str]]] | None:
@@ -587,8 +645,17 @@ def failures(doc: dict, system: str = "system") -> list[dict]:
     return [q for q in doc["systems"].get(system, {}).get("questions", []) if not q["metrics"]["correct"]]
 
 
-def _value(system: dict, key: str):
-    return system["summary"].get(key, system.get(key))
+def _value(system: dict, key: str, split: str = "all"):
+    summary = system["summary"] if split == "all" else system["by_split"].get(split, {})
+    return summary.get(key, system.get(key))  # a key no Summary has: the system's own (one for all splits)
+
+
+def gate_line(doc: dict) -> str:
+    """Which split the gate read and how many questions it has."""
+    split = doc["gate"]["split"]
+    n = next(iter(doc["systems"].values()))["by_split"][split]["n"]
+    return f"gate on {split} ({n} questions" + ("; a tuning run: the release gate is on test)" if split == "dev"
+                                                else ")")
 
 
 def _fmt(value, unit: str) -> str:
@@ -599,11 +666,13 @@ def _fmt(value, unit: str) -> str:
 
 def markdown(doc: dict) -> str:
     s = doc["settings"]
+    splits = next(iter(doc["systems"].values()))["by_split"]
     lines = [f"# Evaluation run {doc['created']}", "",
-             f"Set `{doc['set']}`, {doc['questions']} questions; "
+             f"Set `{doc['set']}`, {doc['questions']} questions ("
+             + ", ".join(f"{v['n']} {k}" for k, v in splits.items()) + "); "
              + ", ".join(f"{k} `{s[k]}`" for k in SHOWN_SETTINGS if s.get(k) not in (None, "")) + ".", ""]
     gate = doc["gate"]
-    lines += ["## Gate: " + ("passed" if gate["passed"] else "FAILED"), ""]
+    lines += ["## Gate: " + ("passed" if gate["passed"] else "FAILED"), "", gate_line(doc) + ".", ""]
     lines += [f"- {f}" for f in gate["failures"]] + ([""] if gate["failures"] else [])
     lines += ["## Metrics", "", *_md_table(*metric_table(doc)), "", "## Correctness by kind", "",
               *_md_table(*kind_table(doc)), ""]
@@ -614,7 +683,7 @@ def markdown(doc: dict) -> str:
     lines += [f"## Failures ({len(wrong)})", "", "Questions the system got wrong; every answer of every system is in "
               "report.json.", ""]
     for q in wrong:
-        lines += [f"### {q['id']} ({q['kind']})", "", f"- question: {q['question']}",
+        lines += [f"### {q['id']} ({q['kind']}, {q['split']})", "", f"- question: {q['question']}",
                   f"- expected: {q['expected'] or '(abstain)'}"
                   + (f" (must include: {', '.join(q['must_include'])})" if q["must_include"] else ""),
                   f"- got: {_one_line(q['error'] and 'error: ' + q['error'] or q['got'])}",
@@ -632,19 +701,29 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def console_tables(doc: dict) -> list:
-    from rich.table import Table
+def console_tables(doc: dict, console: Console | None = None) -> list:
+    """report.md's tables; one wider than ``console`` (a column per split and system
+    rarely fits 80 characters, a CI log's width) is shown as one table per split."""
+    from rich.measure import Measurement
 
     tables = []
-    shown = [("Evaluation", metric_table(doc)), ("Correctness by kind", kind_table(doc))]
+    for title, build in (("Evaluation", metric_table), ("Correctness by kind", kind_table)):
+        table = _rich_table(title, *build(doc))
+        wide = console is not None and Measurement.get(console, console.options.update_width(10_000),
+                                                       table).maximum > console.width
+        tables += [_rich_table(f"{title} ({c})", *build(doc, [c])) for c in _columns(doc)] if wide else [table]
     by_framework = framework_table(doc)
     if by_framework:
-        shown.append(("Correctness by framework", by_framework))
-    for title, (headers, rows) in shown:
-        table = Table(title=title)
-        for i, h in enumerate(headers):
-            table.add_column(h, justify="left" if i == 0 else "right")
-        for row in rows:
-            table.add_row(*row)
-        tables.append(table)
+        tables.append(_rich_table("Correctness by framework", *by_framework))
     return tables
+
+
+def _rich_table(title: str, headers: list[str], rows: list[list[str]]):
+    from rich.table import Table
+
+    table = Table(title=title)
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table

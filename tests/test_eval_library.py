@@ -20,6 +20,7 @@ from rich.console import Console
 from evals import library_set as L
 from evals.metrics import Item, Result
 from evals.runner import RunOptions, load_thresholds, run
+from evals.split import split_of
 from ingest.settings import Settings
 
 LIBRARY = L.DEFAULT_LIBRARY
@@ -206,9 +207,10 @@ def test_the_run_skips_where_the_library_is_missing(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists() and not (tmp_path / "data").exists()
 
 
-def _run(tmp_path: Path, embedder, set_path: Path) -> tuple[int, dict, str, str]:
+def _run(tmp_path: Path, embedder, set_path: Path, split: str | None = None) -> tuple[int, dict, str, str]:
     out, status = io.StringIO(), io.StringIO()
-    code = run(Settings(data_dir=tmp_path / "data"), RunOptions(set_path=set_path, out_dir=tmp_path / "out"),
+    code = run(Settings(data_dir=tmp_path / "data"), RunOptions(set_path=set_path, out_dir=tmp_path / "out",
+                                                                split=split),
                embedder=embedder, console=Console(file=out, width=300), status=Console(file=status, width=300))
     doc = json.loads((tmp_path / "out" / "latest.json").read_text(encoding="utf-8"))
     return code, doc, out.getvalue(), status.getvalue()
@@ -240,6 +242,14 @@ def test_a_slice_of_the_set_runs_end_to_end(tmp_path, embedder, items):
     md = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
     assert "## Correctness by framework" in md
     assert all(q["framework"] in ("ilacs_2023", "ilacs_2026", "") for q in system["questions"])
+    assert list(system["by_split"]) == ["dev", "test"] and doc["gate"]["split"] == "test"
+
+    # A tuning run on the same slice: the same index (nothing re-ingested), the dev questions only.
+    code, doc, shown, status = _run(tmp_path, embedder, slice_path, split="dev")
+    assert "library set: 2 reports indexed (2 unchanged)" in status
+    assert [q["id"] for q in doc["systems"]["system"]["questions"]] == [q.id for q in chosen
+                                                                        if split_of(q.id) == "dev"]
+    assert doc["gate"]["split"] == "dev" and "a tuning run: the release gate is on test" in shown
 
 
 @pytest.mark.integration
@@ -251,4 +261,4 @@ def test_the_release_gate_holds_on_the_library_set(tmp_path, embedder):
     code, doc, shown, _ = _run(tmp_path, embedder, Path("library"))
     failed = [ln for ln in shown.splitlines() if ln.startswith("threshold failed:")]
     assert code == 0, "\n".join(failed)
-    assert doc["gate"] == {"passed": True, "failures": []}
+    assert doc["gate"] == {"passed": True, "split": "test", "failures": []}

@@ -338,7 +338,7 @@ def test_report_document_tables_and_markdown():
     doc = document([sys_run, base_run], created="now", set_path="set.jsonl", settings={"llm": "none", "top_k": 8},
                    thresholds=Thresholds({"answer_correctness": 0.9}), failures=[])
     headers, rows = metric_table(doc)
-    assert headers == ["metric", "system", "baseline", "threshold"]
+    assert headers == ["metric", "system test", "baseline test", "threshold"]  # q1 and u1 are both test
     assert ["answer correctness", "1.00", "0.00", ">= 0.90"] in rows
     assert ["chunks inside one paragraph", "-", "0.25", ""] in rows
     assert not any(r[0] == "faithfulness (LLM judge)" for r in rows)  # no judge in an offline run

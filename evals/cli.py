@@ -8,7 +8,7 @@
 Settings are read once from the environment (as for ``python -m rag``); ``--k``
 overrides RAG_TOP_K and ``--backend`` RAG_LLM (extractive is RAG_LLM=none).
 ``--split dev`` asks only the dev split's questions: a tuning run, which never sees the
-test split the release gate reads (``evals/split.py``). Exit status: 0 every threshold
+test split (``evals/split.py``); a run of both is gated on all its questions. Exit status: 0 every threshold
 met, 1 a threshold failed or an error (one ``error:`` line), 2 bad usage. ``library``
 (evals/library_agreement.py) exits 0, or 1 with ``--check`` when a target is missed.
 """
@@ -52,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="ask every question, score, write evals/reports/, gate on evals/thresholds.toml")
     r.add_argument("--set", type=Path, help="known-answer JSONL (default evals/known_answers.jsonl), or 'library': "
                    "evals/library_answers.jsonl on the real PDFs (its own index, reports in evals/reports/library)")
-    r.add_argument("--split", choices=SPLITS, help="ask only this split's questions: dev to tune on, test the "
-                   "release gate reads (default both; the gate is on test whenever test is asked)")
+    r.add_argument("--split", choices=SPLITS, help="ask only this split's questions: dev to tune on, test to "
+                   "report (default both; the gate reads the questions asked)")
     r.add_argument("--backend", choices=sorted(BACKENDS), help="answerer: extractive (offline), openai or ollama "
                    "(default: RAG_LLM)")
     r.add_argument("--k", type=int, help="paragraphs retrieved per question (overrides RAG_TOP_K)")

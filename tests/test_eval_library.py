@@ -242,14 +242,14 @@ def test_a_slice_of_the_set_runs_end_to_end(tmp_path, embedder, items):
     md = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
     assert "## Correctness by framework" in md
     assert all(q["framework"] in ("ilacs_2023", "ilacs_2026", "") for q in system["questions"])
-    assert list(system["by_split"]) == ["dev", "test"] and doc["gate"]["split"] == "test"
+    assert list(system["by_split"]) == ["dev", "test"] and doc["gate"]["split"] == "all"
 
     # A tuning run on the same slice: the same index (nothing re-ingested), the dev questions only.
     code, doc, shown, status = _run(tmp_path, embedder, slice_path, split="dev")
     assert "library set: 2 reports indexed (2 unchanged)" in status
     assert [q["id"] for q in doc["systems"]["system"]["questions"]] == [q.id for q in chosen
                                                                         if split_of(q.id) == "dev"]
-    assert doc["gate"]["split"] == "dev" and "a tuning run: the release gate is on test" in shown
+    assert doc["gate"]["split"] == "dev" and "a tuning run: the release gate is on all" in shown
 
 
 @pytest.mark.integration
@@ -261,4 +261,4 @@ def test_the_release_gate_holds_on_the_library_set(tmp_path, embedder):
     code, doc, shown, _ = _run(tmp_path, embedder, Path("library"))
     failed = [ln for ln in shown.splitlines() if ln.startswith("threshold failed:")]
     assert code == 0, "\n".join(failed)
-    assert doc["gate"] == {"passed": True, "split": "test", "failures": []}
+    assert doc["gate"] == {"passed": True, "split": "all", "failures": []}

@@ -58,7 +58,7 @@ def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
 
     doc = json.loads((out / "latest.json").read_text())
     assert {"created", "set", "questions", "settings", "thresholds", "gate", "systems"} <= set(doc)
-    assert doc["gate"] == {"passed": True, "split": "test", "failures": []}
+    assert doc["gate"] == {"passed": True, "split": "all", "failures": []}
     assert list(doc["systems"]) == ["system", "baseline"]
     items = load(SAMPLE)
     for name, system in doc["systems"].items():
@@ -76,11 +76,10 @@ def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
     assert system["abstention_accuracy"] == 1.0
     md = (out / "latest.md").read_text()
     assert "## Metrics" in md and "## Correctness by kind" in md and "## Failures" in md
-    tested = sum(split_of(k.id) == "test" for k in items)
-    assert f"gate on test ({tested} questions): passed" in shown
+    assert f"gate on all ({len(items)} questions): passed" in shown
 
-    # The same run against a bar just above what it scored on test: exit 1, one line per failure.
-    system = doc["systems"]["system"]["by_split"]["test"]
+    # The same run against a bar just above what it scored: exit 1, one line per failure.
+    system = doc["systems"]["system"]["summary"]
     above = {"answer_correctness": system["answer_correctness"] + 0.01}
     failing = _thresholds(tmp_path / "fail.toml", above, beat=False)
     assert main(["run", "--set", str(SAMPLE), "--out", str(out), "--thresholds", str(failing)]) == 1
@@ -98,7 +97,7 @@ def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
     dev = [k.id for k in items if split_of(k.id) == "dev"]
     assert [q["id"] for q in doc["systems"]["system"]["questions"]] == dev and doc["questions"] == len(dev)
     assert doc["gate"] == {"passed": True, "split": "dev", "failures": []}
-    assert f"gate on dev ({len(dev)} questions; a tuning run: the release gate is on test): passed" in shown
+    assert f"gate on dev ({len(dev)} questions; a tuning run: the release gate is on all): passed" in shown
 
 
 def test_errors_are_one_line_and_exit_1(env, tmp_path, capsys):
@@ -141,5 +140,5 @@ def test_the_release_gate_holds_on_the_full_set(corpus_settings, tmp_path):
                          timeout=900)
     failed = [ln for ln in run.stdout.splitlines() if ln.startswith("threshold failed:")]
     assert run.returncode == 0, "\n".join(failed) or run.stderr[-2000:]
-    assert json.loads((tmp_path / "latest.json").read_text())["gate"] == {"passed": True, "split": "test",
+    assert json.loads((tmp_path / "latest.json").read_text())["gate"] == {"passed": True, "split": "all",
                                                                           "failures": []}

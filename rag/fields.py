@@ -17,7 +17,7 @@ from ingest.cover import INSPECTOR_LINE
 from ingest.model import Kind, Paragraph, Report
 
 from .keyword import tokenize
-from .question import clauses, qualifiers_kept
+from .question import clauses, role_kept, same_word
 
 MAX_LABEL_WORDS = 4
 MAX_VALUE_WORDS = 20
@@ -127,32 +127,16 @@ def match(question: str, candidates: list[Field], wants: Callable[[str, str], bo
         for pattern, word in _SAY_AS:
             clause = re.sub(pattern, word, clause, flags=re.I)
         asked = set(tokenize(clause))
-        roles = asked & _ROLES
         scored = [(_cover(f.label, asked), f) for f in candidates
-                  if wants(f.value, clause) and (not roles or _names_role(f.label, roles))
-                  and qualifiers_kept(clause, f.label)]
+                  if wants(f.value, clause) and role_kept(clause, f.label)]
         best = max((s for s, _ in scored), default=0.0)
         if best >= 0.5:
             out += [f for s, f in scored if s == best and f not in out]
     return out
 
 
-# A question that names a role ('Poole's director of children's services') is not
-# answered by a field labelled with another ('Lead inspector').
-_ROLES = set(tokenize("director inspector member officer manager author chair leader councillor analyst"))
-
-
-def _names_role(label: str, roles: set[str]) -> bool:
-    """The label names the role, or what it does: 'When did inspectors visit?' is answered
-    by 'Inspection dates' ('inspect' ~ 'inspector'), not by 'Executive Summary'."""
-    return any(_same(w, r) for w in tokenize(label) for r in roles)
-
-
 def _cover(label: str, asked: set[str]) -> float:
     words = {w for w in tokenize(label) if len(w) > 1}
-    hit = sum(1 for w in words if any(_same(w, a) for a in asked))
+    hit = sum(1 for w in words if any(same_word(w, a) for a in asked))
     return hit / len(words) if words else 0.0
 
-
-def _same(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))

@@ -91,15 +91,26 @@ def check(text: str, max_chars: int) -> str:
     return cleaned
 
 
-# A word that makes a role another one: the deputy lead inspector is not the lead inspector.
+# Who a question asks for. A role it names ('Poole's director of children's services') is
+# not answered by a sentence or field naming another (the lead inspector, a panel), and a
+# qualifier makes a role another one (the deputy lead inspector is not the lead inspector).
+_ROLES = frozenset(tokenize("director inspector member officer manager author chair leader councillor analyst"))
 _QUALIFIERS = frozenset("deputy assistant interim acting independent former".split())
 
 
-def qualifiers_kept(question: str, text: str) -> bool:
-    """Does ``text`` name every role qualifier the question asks with ('Who was the
-    *deputy* lead inspector?' is not answered by 'Lead inspector: ...')?"""
-    asked = _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower()))
-    return asked <= set(re.findall(r"[a-z]+", text.lower()))
+def role_kept(question: str, text: str) -> bool:
+    """Does ``text`` name the role the question asks for (a word or its longer or shorter
+    form: 'inspection' ~ 'inspector') and every qualifier it asks with?"""
+    roles = set(tokenize(question)) & _ROLES
+    found = set(tokenize(text))
+    named = not roles or any(same_word(w, r) for w in found for r in roles)
+    qualifiers = _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower()))
+    return named and qualifiers <= set(re.findall(r"[a-z]+", text.lower()))
+
+
+def same_word(a: str, b: str) -> bool:
+    """Tokens of one word: equal, or one the start of the other ('inspect' ~ 'inspector')."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
 _STANDS_FOR = re.compile(r"\b([A-Z]{2,}s?)\b(?:\s+\w+){0,4}?\s+(?:stand|stands|is short) for\b")

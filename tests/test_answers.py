@@ -211,3 +211,15 @@ def test_a_deputy_is_not_the_lead(chain):
     lead = chain.ask("Who was the lead inspector of Poole's 2017 inspection?")
     assert "Deputy" in deputy.text and not deputy.abstained, deputy.text
     assert "Deputy" not in lead.text and not lead.abstained, lead.text
+
+
+def test_a_caption_is_not_an_answer():
+    """A self-evaluation's figure captions ('Figure 4: Summer activities at ...') name a
+    picture; a question whose words they share is not answered by them."""
+    from rag.extractive import _CAPTION, _PICTURE_ASKED
+
+    assert _CAPTION.match("Figure 4: Summer activities at the Cherries")
+    assert _CAPTION.match("Table 2 - Children in care by age")
+    assert not _CAPTION.match("Figure 10 shows the rate of 45 per 10,000.")
+    assert not _CAPTION.match("In table 2 the figures show a rise.")
+    assert _PICTURE_ASKED.search("What does figure 4 show?") and not _PICTURE_ASKED.search("What do the figures show?")

@@ -7,7 +7,7 @@ from ingest.errors import QuestionError
 from ingest.model import Kind, Paragraph, ReportMeta, Voice
 from rag.citations import label, source_line
 from rag.model import Filters
-from rag.question import check, filters_for, read
+from rag.question import check, filters_for, read, role_kept
 from ingest.sentences import sentences
 
 
@@ -143,3 +143,14 @@ def test_a_year_names_the_report_that_came_out_in_it_when_no_publication_date_is
     # a printed publication date is the one used
     printed = dataclasses.replace(ilacs, published="2021-12-20")
     assert [y for y in (2021, 2022) if Filters(year=y).allows(printed)] == [2021]
+
+
+def test_an_answer_names_the_role_asked_with_its_qualifiers():
+    asked = "Who was Poole's director of children's services at the time of the 2017 inspection?"
+    assert role_kept(asked, "The director of children's services, Jan Thurgood, took up post in 2016.")
+    assert role_kept(asked, "Directors have changed twice since the last inspection.")  # a word's other form
+    assert not role_kept(asked, "It works closely with the Children in Care Council and scrutiny panel.")
+    assert not role_kept(asked, "Lead inspector: Marcie Taylor HMI")
+    assert not role_kept("Who was the deputy lead inspector?", "Lead inspector: Marcie Taylor HMI")
+    assert role_kept("Who was the deputy lead inspector?", "Deputy lead inspector: Linda Steele HMI")
+    assert role_kept("Who led the inspection?", "Lead inspector: Marcie Taylor HMI")  # no role named: any person

@@ -593,9 +593,14 @@ def _question(k: KnownAnswer, r: Result, s: QuestionScore) -> dict:
 # rows shared by Markdown and console
 
 
+def _first(doc: dict) -> dict:
+    """The report's first system (the answer chain): the splits and counts every system shares."""
+    return next(iter(doc["systems"].values()))
+
+
 def _columns(doc: dict) -> list[str]:
     """The tables' columns: each split the run asked, and 'all' when it asked both."""
-    present = list(next(iter(doc["systems"].values()))["by_split"])
+    present = list(_first(doc)["by_split"])
     return present + ["all"] if len(present) > 1 else present
 
 
@@ -660,7 +665,7 @@ def _value(system: dict, key: str, split: str = "all"):
 def gate_line(doc: dict) -> str:
     """Which split the gate read and how many questions it has."""
     split = doc["gate"]["split"]
-    system = next(iter(doc["systems"].values()))
+    system = _first(doc)
     n = system["summary"]["n"] if split == "all" else system["by_split"][split]["n"]
     return f"gate on {split} ({n} questions" + ("; a tuning run: the release gate is on all)" if split == "dev"
                                                 else ")")
@@ -674,7 +679,7 @@ def _fmt(value, unit: str) -> str:
 
 def markdown(doc: dict) -> str:
     s = doc["settings"]
-    splits = next(iter(doc["systems"].values()))["by_split"]
+    splits = _first(doc)["by_split"]
     lines = [f"# Evaluation run {doc['created']}", "",
              f"Set `{doc['set']}`, {doc['questions']} questions ("
              + ", ".join(f"{v['n']} {k}" for k, v in splits.items()) + "); "

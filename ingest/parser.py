@@ -55,7 +55,8 @@ _BULLET = re.compile(r"^\s*[-\u2022\u25aa\u25cf\u25e6\u2013*]\s+(?P<text>\S.*)$"
 _MARKER = re.compile(r"^\((?P<m>[ivxlc]{1,6}|[a-z]|\d{1,2})\)\s+(?P<text>\S.*)$")
 _TOC_LINE = re.compile(r"(\t\s*\d{1,3}\s*$)|(\.{4,}\s*\d{0,3}\s*$)")
 _LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s+\S")
-_CAPTION = re.compile(r"^(Figure|Table|Chart|Graph|Diagram)\s+\d+\s*[:.\-]", re.I)
+# A figure's or table's caption ('Figure 4: ...'): a line of its own, and never an answer (rag.extractive).
+CAPTION = re.compile(r"^(Figure|Table|Chart|Graph|Diagram)\s+\d+\s*[:.\-]", re.I)
 _APPENDIX = re.compile(r"^(appendix|annex)\b", re.I)
 _CONTENTS = re.compile(r"^(table of )?contents$", re.I)
 _TABLE_RULE = re.compile(r"^[-=_\s|]+$")
@@ -141,7 +142,7 @@ def _heading_like(text: str) -> bool:
         return False
     if t.endswith((".", ",", ";", ":", "-", "\u2013")) or t.endswith("!"):
         return False
-    if _LABEL_VALUE.match(t) or _CAPTION.match(t) or _BULLET.match(text) or GRADE_SCALE.match(t) \
+    if _LABEL_VALUE.match(t) or CAPTION.match(t) or _BULLET.match(text) or GRADE_SCALE.match(t) \
             or INSPECTOR_LINE.match(t):
         return False
     if t.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS:
@@ -617,9 +618,9 @@ def _continues(prev: _Draft, seg: Seg, st: _State) -> bool:
     """Does this block resume the paragraph a page break cut?"""
     if prev.kind not in (Kind.PARAGRAPH, Kind.LIST_ITEM):
         return False
-    if prev.heading != tuple(st.stack) or _CAPTION.match(prev.text):
+    if prev.heading != tuple(st.stack) or CAPTION.match(prev.text):
         return False  # a heading came between, or a figure caption ends there
-    if _CAPTION.match(seg.text):
+    if CAPTION.match(seg.text):
         return False
     if starts_lower(seg.text):
         return True

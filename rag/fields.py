@@ -17,7 +17,7 @@ from ingest.cover import INSPECTOR_LINE
 from ingest.model import Kind, Paragraph, Report
 
 from .keyword import tokenize
-from .question import clauses, role_kept, same_word
+from .question import clauses, role_asked, same_word
 
 MAX_LABEL_WORDS = 4
 MAX_VALUE_WORDS = 20
@@ -127,8 +127,8 @@ def match(question: str, candidates: list[Field], wants: Callable[[str, str], bo
         for pattern, word in _SAY_AS:
             clause = re.sub(pattern, word, clause, flags=re.I)
         asked = set(tokenize(clause))
-        scored = [(_cover(f.label, asked), f) for f in candidates
-                  if wants(f.value, clause) and role_kept(clause, f.label)]
+        role = role_asked(clause)
+        scored = [(_cover(f.label, asked), f) for f in candidates if wants(f.value, clause) and role.named_by(f.label)]
         best = max((s for s, _ in scored), default=0.0)
         if best >= 0.5:
             out += [f for s, f in scored if s == best and f not in out]

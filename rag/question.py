@@ -98,14 +98,24 @@ _ROLES = frozenset(tokenize("director inspector member officer manager author ch
 _QUALIFIERS = frozenset("deputy assistant interim acting independent former".split())
 
 
-def role_kept(question: str, text: str) -> bool:
-    """Does ``text`` name the role the question asks for (a word or its longer or shorter
-    form: 'inspection' ~ 'inspector') and every qualifier it asks with?"""
-    roles = set(tokenize(question)) & _ROLES
-    found = set(tokenize(text))
-    named = not roles or any(same_word(w, r) for w in found for r in roles)
-    qualifiers = _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower()))
-    return named and qualifiers <= set(re.findall(r"[a-z]+", text.lower()))
+@dataclass(frozen=True)
+class Role:
+    """The role a question asks for: its role words (tokens) and qualifiers (none: anyone)."""
+
+    words: frozenset[str]
+    qualifiers: frozenset[str]
+
+    def named_by(self, text: str) -> bool:
+        """Does ``text`` name the role (a word or its longer or shorter form: 'inspection'
+        ~ 'inspector') and every qualifier?"""
+        found = set(tokenize(text))
+        named = not self.words or any(same_word(w, r) for w in found for r in self.words)
+        return named and self.qualifiers <= set(re.findall(r"[a-z]+", text.lower()))
+
+
+def role_asked(question: str) -> Role:
+    """Read once per question; then ``named_by`` each candidate sentence or field."""
+    return Role(frozenset(tokenize(question)) & _ROLES, _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower())))
 
 
 def same_word(a: str, b: str) -> bool:

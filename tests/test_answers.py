@@ -216,7 +216,8 @@ def test_a_deputy_is_not_the_lead(chain):
 def test_a_caption_is_not_an_answer():
     """A self-evaluation's figure captions ('Figure 4: Summer activities at ...') name a
     picture; a question whose words they share is not answered by them."""
-    from rag.extractive import _CAPTION, _PICTURE_ASKED
+    from ingest.parser import CAPTION as _CAPTION
+    from rag.extractive import _PICTURE_ASKED
 
     assert _CAPTION.match("Figure 4: Summer activities at the Cherries")
     assert _CAPTION.match("Table 2 - Children in care by age")

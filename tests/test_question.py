@@ -7,7 +7,7 @@ from ingest.errors import QuestionError
 from ingest.model import Kind, Paragraph, ReportMeta, Voice
 from rag.citations import label, source_line
 from rag.model import Filters
-from rag.question import check, filters_for, read, role_kept
+from rag.question import check, filters_for, read, role_asked
 from ingest.sentences import sentences
 
 
@@ -146,6 +146,9 @@ def test_a_year_names_the_report_that_came_out_in_it_when_no_publication_date_is
 
 
 def test_an_answer_names_the_role_asked_with_its_qualifiers():
+    def role_kept(question, text):
+        return role_asked(question).named_by(text)
+
     asked = "Who was Poole's director of children's services at the time of the 2017 inspection?"
     assert role_kept(asked, "The director of children's services, Jan Thurgood, took up post in 2016.")
     assert role_kept(asked, "Directors have changed twice since the last inspection.")  # a word's other form

@@ -71,12 +71,11 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from scale import du_mb, machine  # noqa: E402  (bench/ is this script's own folder)
+from bench.scale import du_mb, machine  # noqa: E402 (after the offline settings)
 
 CORPUS = ROOT / "corpus"
 DEFAULT_LIBRARY = ROOT.parent / "shared" / "library"
@@ -168,7 +167,7 @@ def library_view(pdfs: list[Path], pdf_dir: Path, folder: Path) -> None:
 # --- the steps, each in a child process --------------------------------------------------
 
 def _settings(data: Path):
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     # the environment's model and chunk settings, always a fresh embedded index
     return dataclasses.replace(Settings.from_env(data_dir=data), chroma_host=None)

@@ -59,10 +59,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from scale import machine  # noqa: E402  (bench/ is this script's own folder)
+from bench.scale import machine
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_LIBRARY = ROOT.parent / "shared" / "library"
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -88,7 +88,7 @@ def pypdf_text(path: Path) -> str:
     did and then ``read_text``'s ``_clean``."""
     from pypdf import PdfReader
 
-    from ingest.errors import ReadError
+    from core.errors import ReadError
     from ingest.readers import _clean
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -149,7 +149,7 @@ class FileResult:
 
 def measure_file(reader: Callable[[Path], str], path: Path, library: Path, pages: int) -> FileResult:
     from evals.library_agreement import check_paragraphs
-    from ingest.errors import RagError
+    from core.errors import RagError
     from ingest.manifest import meta_for
     from ingest.parser import parse
 

@@ -25,12 +25,11 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from library import QUESTIONS, fit_questions, held_places  # noqa: E402  (bench/ is this script's folder)
+from bench.library import QUESTIONS, fit_questions, held_places  # noqa: E402 (after the offline settings)
 
 
 class Stages:
@@ -106,7 +105,7 @@ def main(argv: list[str]) -> int:
     import rag.sentence_rank
     import rag.structured
     from ingest.embedder import SentenceTransformerEmbedder, load_embedder
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     settings = dataclasses.replace(Settings.from_env(data_dir=args.data), chroma_host=None)
     embedder = load_embedder(settings)

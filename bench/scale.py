@@ -111,7 +111,6 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -490,7 +489,7 @@ def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: s
     ``seen``: the keys of the library's paragraphs so far (the real reports' included);
     updated."""
     from ingest.parser import detect_layout
-    from ingest.textnorm import normalise
+    from core.textnorm import normalise
 
     shape = line_shape(detect_layout(normalise(text).split("\n")).wrap)
     text = _sub_names(text, copy.places, lower="place")
@@ -582,7 +581,7 @@ def transform_row(row: dict[str, str], copy: Copy) -> dict[str, str]:
 
 
 def _headings(text: str, meta) -> set[str]:
-    from ingest.model import Kind
+    from core.model import Kind
     from ingest.parser import parse
 
     report = parse(text, meta)
@@ -599,7 +598,7 @@ def _targets(report) -> list:
     """Paragraphs that should be unique in the library: prose, list items and table
     rows of 40 characters or more that state no judgement (headings, grade lines and
     judgement rows are shared by real reports too)."""
-    from ingest.model import Kind
+    from core.model import Kind
     from rag.retriever import _searchable
 
     return [p for p in report.paragraphs if _searchable(p) and len(p.text) >= 40
@@ -608,7 +607,7 @@ def _targets(report) -> list:
 
 
 def _norm_line(line: str) -> str:
-    from ingest.textnorm import normalise
+    from core.textnorm import normalise
 
     line = normalise(line)
     if "\t" in line:
@@ -743,7 +742,7 @@ def build_library(n: int, folder: Path) -> dict:
 
 
 def _place_of(authority: str) -> str:
-    from ingest.model import _place
+    from core.model import _place
 
     return _place(authority)
 
@@ -776,7 +775,7 @@ def paragraph_uniqueness(folder: Path) -> dict:
 
 def _settings(data: Path, library: Path):
     """The environment's model and chunk settings, always a fresh embedded index in ``data``."""
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     return dataclasses.replace(Settings.from_env(data_dir=data, corpus_dir=library), chroma_host=None)
 

@@ -1,4 +1,4 @@
 """``python -m evals run ...``: see evals/cli.py."""
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from ingest.embedder import Embedder, load_embedder
-from ingest.settings import Settings
+from core.settings import Settings
 
 from .check_set import corpus_reports
 from .gold import KnownAnswer, evidence_text, norm

@@ -8,12 +8,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from evals.gold import DEFAULT_SET, load, problems  # noqa: E402
-from ingest.manifest import load_manifest, meta_for  # noqa: E402
-from ingest.parser import parse  # noqa: E402
+from evals.gold import DEFAULT_SET, load, problems
+from ingest.manifest import load_manifest, meta_for
+from ingest.parser import parse
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS = ROOT / "corpus"
 

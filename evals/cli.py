@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ingest.entry import guarded, offline
-from ingest.settings import Settings
+from core.entry import guarded, offline
+from core.settings import Settings
 
 from .split import SPLITS
 
@@ -83,3 +83,8 @@ def _positive(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
     return n
+
+
+def run() -> None:
+    """``python -m evals`` and the ``report-evals`` console script."""
+    raise SystemExit(main())

@@ -15,15 +15,15 @@ import dataclasses
 import sys
 from pathlib import Path
 
+
+from rich.console import Console
+
+from evals.gold import DEFAULT_SET
+from evals.runner import AssistantSystem, ask_all, ensure_index, read_set
+from ingest.embedder import load_embedder
+from core.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from rich.console import Console  # noqa: E402
-
-from evals.gold import DEFAULT_SET  # noqa: E402
-from evals.runner import AssistantSystem, ask_all, ensure_index, read_set  # noqa: E402
-from ingest.embedder import load_embedder  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 
 VARIANTS = (
     ("fused (dense 0.5 + keyword 1.0), k=5: the default", {}),

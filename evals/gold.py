@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.model import Kind, Paragraph, Report
-from ingest.textnorm import is_subsequence, words
+from core.model import Kind, Paragraph, Report
+from core.textnorm import is_subsequence, words
 
 KINDS = ("grade", "number", "date", "person", "recommendation", "list", "fact", "comparison", "unanswerable")
 DEFAULT_SET = Path(__file__).resolve().parent / "known_answers.jsonl"

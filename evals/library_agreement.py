@@ -36,7 +36,7 @@ What counts (the same rules are printed at the foot of the summary):
   quotes. Dates: equal
   ISO strings. Judgements: our ``Judgement`` records whose ``field`` is the column; they
   agree when they hold exactly one grade and it is theirs, both through
-  ``ingest.grades.normalise_grade``.
+  ``core.grades.normalise_grade``.
 - A report is *intact* when (a) its printed paragraph numbers (``Kind.PARAGRAPH`` with
   an integer ``number``, outside appendices) are 1..N each exactly once, and the
   sequence was not cut (no integer-numbered list item carries N+1, which is what the
@@ -65,9 +65,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TextIO
 
-from ingest.errors import ConfigError, RagError, ReadError
-from ingest.grades import normalise_grade
-from ingest.model import Kind, Paragraph, Report
+from core.errors import ConfigError, RagError, ReadError
+from core.grades import normalise_grade
+from core.model import Kind, Paragraph, Report
 
 REPO = Path(__file__).resolve().parents[1]
 VERIFIED = REPO / "evals" / "library_verified.toml"

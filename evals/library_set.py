@@ -44,7 +44,7 @@ what names a labelled fact, wherever a parser puts it).
 
 Correct: for an answerable question, not abstained, every must_include string said
 (whole words, folded; a grade word counts when the answer names that grade as
-``ingest.grades`` normalises it, so 'requires improvement' says 'requires improvement
+``core.grades`` normalises it, so 'requires improvement' says 'requires improvement
 to be good' and 'good' inside it is not 'good'), and at least one citation matches a
 locator. For an unanswerable question, abstained.
 """
@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ingest.grades import normalise_grade
+from core.grades import normalise_grade
 
 from .gold import KnownAnswer, fold, gold_keys
 from .metrics import Item, QuestionScore, Result, answer_text, faithfulness, recall_at, reciprocal_rank
@@ -219,7 +219,7 @@ def known_answer(q: LibraryQuestion) -> KnownAnswer:
 
 
 def grades_named(text: str) -> set[str]:
-    """The grades a text names, as ``ingest.grades`` normalises them, longest phrase first
+    """The grades a text names, as ``core.grades`` normalises them, longest phrase first
     ('requires improvement to be good' is one grade, not also 'good')."""
     words = fold(text).split()
     found, i = set(), 0

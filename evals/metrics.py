@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Callable, Iterable, Mapping, Sequence
 
-from ingest.model import Paragraph, Report
+from core.model import Paragraph, Report
 
 from .gold import KINDS, KnownAnswer, contains_evidence, evidence_text, fold, gold_keys, norm
 

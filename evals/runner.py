@@ -46,8 +46,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ingest.embedder import Embedder, load_embedder
-from ingest.errors import ConfigError, QuestionError, RagError
-from ingest.settings import Settings
+from core.errors import ConfigError, QuestionError, RagError
+from core.settings import Settings
 
 from . import library_set
 from .gold import DEFAULT_SET, KINDS, KnownAnswer, load

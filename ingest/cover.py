@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import iso, read_dates, read_periods
+from core.dates import iso, read_dates, read_periods
 
 _HEAD = 6000  # raw characters: the cover and the first page, whatever the reader
 _COVER = 1500  # folded characters before which the dates label must stand
@@ -35,7 +35,7 @@ class Cover:
     London' (its own name); '&' is written 'and', 'St.' 'St', the joining words ('and',
     'upon', 'of') are lower case, and a short name is given in full ('Hull' -> 'Kingston
     upon Hull'), so that one council has one name across its reports. Dates are
-    ISO 'YYYY-MM-DD'. ``framework`` is a key of ``ingest.grades.FRAMEWORKS``;
+    ISO 'YYYY-MM-DD'. ``framework`` is a key of ``core.grades.FRAMEWORKS``;
     ``inspection_kind`` is 'short' or 'standard' for an ILACS inspection.
     """
 

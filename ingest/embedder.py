@@ -35,8 +35,8 @@ import copy
 import functools
 from pathlib import Path
 
-from .errors import ConfigError
-from .settings import PRECISIONS, Settings
+from core.errors import ConfigError
+from core.settings import PRECISIONS, Settings
 
 PACKAGED_NAMES = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
 

@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 from .cover import Cover, read_cover
-from .dates import MONTHS
-from .errors import ParseError, ReadError
-from .model import ReportMeta, Voice
+from core.dates import MONTHS
+from core.errors import ParseError, ReadError
+from core.model import ReportMeta, Voice
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "authority", "year", "publisher", "report_type", "title", "period")

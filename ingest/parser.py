@@ -27,21 +27,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .grades import (GRADE_LINE, GRADE_SCALE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_FIELDS, SECTION_GRADE,
-                     field_for, normalise_grade)
+from core import grades, textnorm
+from core.grades import (GRADE_LINE, GRADE_SCALE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_FIELDS, SECTION_GRADE,
+                         field_for, normalise_grade)
+from core.model import GRID, Kind, Paragraph, Report, ReportMeta, Voice
+from core.textnorm import ends_sentence, normalise, starts_lower
+
+from . import records
 from .cover import INSPECTOR_LINE
-from .model import GRID, Kind, Paragraph, Report, ReportMeta, Voice
 from .records import extract
-from .textnorm import ends_sentence, normalise, starts_lower
 
 
 def _code_version() -> str:
     """A digest of the parsing code: any change to it re-parses every report on the
     next ingest, with no version number to remember to bump."""
-    here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("parser.py", "records.py", "grades.py", "textnorm.py"):
-        h.update((here / name).read_bytes())
+    for path in (__file__, records.__file__, grades.__file__, textnorm.__file__):
+        h.update(Path(path).read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -25,7 +25,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from .grades import normalise_grade
+from core.grades import normalise_grade
 
 # Bullet glyphs: the geometric shapes and the symbol-font private-use characters that
 # Word writes for its bullets ('◼' in Ofsted's reports since 2018, '\uf0b7' and others before).

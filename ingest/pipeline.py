@@ -27,13 +27,13 @@ from typing import Callable, Literal
 
 from .chunker import CHUNKER_VERSION, Chunker
 from .embedder import Embedder, for_ingest, make_embedder
-from .errors import ParseError, RagError
+from core.errors import ParseError, RagError
 from .manifest import load_manifest, meta_for
-from .model import Report, ReportMeta
+from core.model import Report, ReportMeta
 from .parser import PARSER_VERSION, parse
 from .readers import SUPPORTED_SUFFIXES, read_text
 from .sentences import embed_sentences
-from .settings import Settings
+from core.settings import Settings
 from .store import Index, ingest_lock
 
 Status = Literal["added", "replaced", "unchanged", "failed"]

@@ -25,7 +25,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 import pypdfium2 as pdfium
 
-from .errors import ReadError
+from core.errors import ReadError
 from .pdf_layout import pdf_text
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".html", ".htm"})

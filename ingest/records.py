@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from .grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_GRADE, field_for, framework_for, grade_from_number,
+from core.grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_GRADE, field_for, framework_for, grade_from_number,
                      normalise_grade)
-from .model import GRID, Judgement, Kind, Paragraph, Recommendation, ReportMeta
+from core.model import GRID, Judgement, Kind, Paragraph, Recommendation, ReportMeta
 
 # 'What needs to improve?' (ILACS), 'What does the local authority need to improve?' (SIF).
 _RECOMMENDATION_HEADING = re.compile(

@@ -1,7 +1,7 @@
 """Report <-> plain dict (JSON), losslessly: ``report_from_dict(report_to_dict(r)) == r``."""
 from __future__ import annotations
 
-from .model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice
+from core.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice
 
 FORMAT = 1  # bump when the records layout changes incompatibly
 

@@ -47,11 +47,11 @@ from typing import Iterator
 
 import numpy as np
 
-from .errors import BusyError, ConfigError, NotFoundError, StoreError
-from .model import Chunk, Report
+from core.errors import BusyError, ConfigError, NotFoundError, StoreError
+from core.model import Chunk, Report
 from .sentences import SENTENCES_VERSION, SentenceVectors
 from .serialize import report_from_dict, report_to_dict
-from .settings import Settings
+from core.settings import Settings
 
 _COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Callable
 
 from .embedder import Embedder
-from .errors import ParseError, ReadError
+from core.errors import ParseError, ReadError
 from .manifest import meta_for
-from .model import ReportMeta
+from core.model import ReportMeta
 from .pipeline import FileResult, Ingestor
 from .readers import SUPPORTED_SUFFIXES, read_text
-from .settings import Settings
+from core.settings import Settings
 
 # progress(fraction done, what is happening)
 UploadProgress = Callable[[float, str], None]

@@ -1,4 +1,4 @@
 """``python -m rag``: see ``rag/cli.py``."""
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

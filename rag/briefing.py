@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ingest.errors import ConfigError, RagError, ReadError
+from core.errors import ConfigError, RagError, ReadError
 
 from . import markdown
 from .model import Answer

@@ -14,9 +14,9 @@ from dataclasses import replace
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from ingest.embedder import Embedder, load_embedder
-from ingest.errors import NotFoundError
-from ingest.model import Kind, Voice
-from ingest.settings import Settings
+from core.errors import NotFoundError
+from core.model import Kind, Voice
+from core.settings import Settings
 from ingest.store import Index
 
 from . import question as q_

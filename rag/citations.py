@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.model import Paragraph, ReportMeta, Voice
+from core.model import Paragraph, ReportMeta, Voice
 
 from .model import Citation
 

@@ -17,9 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.entry import guarded, offline
-from ingest.errors import QuestionError, RagError
-from ingest.settings import Settings
+from core.entry import guarded, offline
+from core.errors import QuestionError, RagError
+from core.settings import Settings
 
 from . import errorlog
 from .briefing import FORMATS, parse_answers, write
@@ -187,3 +187,8 @@ def render(answer: Answer) -> str:
         lines += ["    " + " > ".join(c.heading_path)] if c.heading_path else []  # none read: no empty line
         lines += ["    " + c.text]
     return "\n".join(lines)
+
+
+def run() -> None:
+    """``python -m rag`` and the ``report-ask`` console script."""
+    raise SystemExit(main())

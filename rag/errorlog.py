@@ -12,7 +12,7 @@ import os
 import traceback
 from pathlib import Path
 
-from ingest.settings import Settings
+from core.settings import Settings
 
 LOG_NAME = "errors.log"
 # One old log is kept beside the current one, so a loop of failures cannot fill the disk.

@@ -21,9 +21,9 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 
 from ingest.embedder import Embedder
-from ingest.model import Paragraph
+from core.model import Paragraph
 from ingest.parser import CAPTION
-from ingest.sentences import sentences
+from core.sentences import sentences
 
 from .keyword import tokenize
 from .model import Draft, Hit

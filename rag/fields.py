@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ingest.cover import INSPECTOR_LINE
-from ingest.model import Kind, Paragraph, Report
+from core.model import Kind, Report
 
 from .keyword import tokenize
 from .question import clauses, role_asked, same_word

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.embedder import Embedder
-from ingest.sentences import sentences as split_sentences
+from core.sentences import sentences as split_sentences
 
 from .citations import citation
 from .keyword import tokenize

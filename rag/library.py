@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from ingest.model import Judgement, Report
+from core.model import Judgement, Report
 
 from .structured import distinct_judgements
 

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ingest.chunker import load_encoding  # one rule for tiktoken encodings: never the downloading name
-from ingest.errors import ConfigError, LLMError
-from ingest.settings import Settings
+from core.tokens import load_encoding  # one rule for tiktoken encodings: never the downloading name
+from core.errors import ConfigError, LLMError
+from core.settings import Settings
 
 from .model import Draft, Hit
 

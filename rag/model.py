@@ -1,14 +1,14 @@
 """Plain dataclasses for what flows through the answer chain.
 
 LangChain and Chroma types are converted to these at the boundary (retriever.py,
-llm.py), so the rest of rag/ only knows these and ingest.model.
+llm.py), so the rest of rag/ only knows these and core.model.
 """
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import asdict, dataclass, field
 
-from ingest.model import Paragraph, ReportMeta, Voice
+from core.model import Paragraph, ReportMeta, Voice
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,8 @@ class Filters:
     authority: str | None = None  # a council as stored ('Dorset County Council') or its place ('Dorset')
     year: int | None = None  # the report's year, or a year its period names (an inspection in 2011)
     doc_id: str | None = None
-    kind: str | None = None  # ingest.model.Kind value, e.g. 'table row'
-    voice: str | None = None  # ingest.model.Voice value: 'ofsted', 'self-evaluation', 'committee-paper'
+    kind: str | None = None  # core.model.Kind value, e.g. 'table row'
+    voice: str | None = None  # core.model.Voice value: 'ofsted', 'self-evaluation', 'committee-paper'
     places: tuple[str, ...] = ()  # any of these councils (a question comparing Darlington and Poole)
     years: tuple[int, ...] = ()  # any of these years (... in its 2012 inspection or Poole in 2017)
 

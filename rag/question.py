@@ -8,10 +8,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ingest.dates import MONTHS
-from ingest.errors import QuestionError
-from ingest.grades import normalise_grade
-from ingest.model import ReportMeta
+from core.dates import MONTHS
+from core.errors import QuestionError
+from core.grades import normalise_grade
+from core.model import ReportMeta
 
 from .authorities import places_named
 from .keyword import tokenize

@@ -54,9 +54,9 @@ from typing import Hashable, Iterable, Sequence
 import numpy as np
 
 from ingest.embedder import Embedder, load_embedder
-from ingest.errors import NotFoundError
-from ingest.model import Kind, Paragraph, Report
-from ingest.settings import Settings
+from core.errors import NotFoundError
+from core.model import Kind, Paragraph, Report
+from core.settings import Settings
 from ingest.store import Index
 
 from .keyword import KeywordIndex, tokenize
@@ -144,7 +144,7 @@ class _Snapshot:
 class HybridRetriever:
     def __init__(self, settings: Settings, index: Index | None = None, embedder: Embedder | None = None):
         if not isinstance(settings, Settings):
-            raise TypeError(f"settings must be an ingest.settings.Settings, not {type(settings).__name__}")
+            raise TypeError(f"settings must be an core.settings.Settings, not {type(settings).__name__}")
         self.settings = settings
         self.index = index if index is not None else Index(settings)  # checks the collection name; no I/O
         self._embedder = embedder

@@ -21,7 +21,7 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 
 from ingest.embedder import Embedder
-from ingest.model import Paragraph
+from core.model import Paragraph
 from ingest.sentences import sentence_texts
 
 __all__ = ["MAX_PARAGRAPHS", "SentenceRanker", "Stored", "sentence_texts"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade, states_grade
-from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
-from ingest.sentences import sentences as split_sentences
+from core.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade, states_grade
+from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
+from core.sentences import sentences as split_sentences
 
 from .extractive import answer_type, has_type
 from .fields import fields, match

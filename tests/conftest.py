@@ -1,4 +1,4 @@
-"""Shared fixtures: repo on sys.path, no network, settings in tmp, one real embedder.
+"""Shared fixtures: no network, settings in tmp, one real embedder.
 
 Fixtures:
 - ``block_network`` (autouse): ``socket.connect`` to anything but loopback or a
@@ -22,17 +22,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from ingest.embedder import Embedder  # noqa: E402
-from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from ingest.embedder import Embedder  # noqa: E402 (after the offline settings above)
+from core.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 
 # -- network ---------------------------------------------------------------------------

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from ingest.errors import NotFoundError, QuestionError
-from ingest.settings import Settings
+from core.errors import NotFoundError, QuestionError
+from core.settings import Settings
 from rag.chain import ABSTAIN, AnswerChain
 from rag.model import Filters
 

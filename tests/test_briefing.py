@@ -15,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import ROOT
-from ingest.errors import ConfigError, RagError, ReadError
+from core.errors import ConfigError, RagError, ReadError
 from rag import briefing
 from rag.briefing import NoteCitation, NoteEntry, entry_from_answer, entry_from_dict, parse_answers
 from rag.cli import main

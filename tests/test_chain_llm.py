@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage
 import pytest
 
 from rag.chain import AnswerChain
-from ingest.sentences import sentences
+from core.sentences import sentences
 
 pytestmark = pytest.mark.integration
 

@@ -6,9 +6,9 @@ import dataclasses
 import pytest
 
 from ingest.chunker import Chunker, grade_label
-from ingest.errors import ConfigError
-from ingest.model import Kind
-from ingest.settings import Settings
+from core.errors import ConfigError
+from core.model import Kind
+from core.settings import Settings
 
 SENTENCES = [
     "Inspectors reviewed {n} case files for children in care and found that plans were mostly up to date.",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import _write_corpus, report_text
-from ingest.settings import Settings
+from core.settings import Settings
 from ingest.store import ingest_lock
 
 pytestmark = pytest.mark.integration  # real model + Chroma in a subprocess; ~10 s in all

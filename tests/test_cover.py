@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.cover import NOT_A_COVER, Cover, fold, place, read_cover
-from ingest.dates import MONTHS, month_number, read_dates, read_periods
-from ingest.grades import FRAMEWORKS
+from core.dates import MONTHS, month_number, read_dates, read_periods
+from core.grades import FRAMEWORKS
 
 # --- each printed form of cover -----------------------------------------------------------
 

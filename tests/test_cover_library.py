@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest.cover import Cover, read_cover
-from ingest.errors import ReadError
+from core.errors import ReadError
 from ingest.readers import read_text
 
 LIBRARY = Path(__file__).resolve().parents[1].parent / "shared" / "library"

@@ -19,8 +19,8 @@ import re
 import pytest
 
 from ingest.chunker import Chunker
-from ingest.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice
-from ingest.settings import Settings
+from core.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice
+from core.settings import Settings
 from ingest.store import Index
 from rag import briefing, library
 from rag.chain import AnswerChain

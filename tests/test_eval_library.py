@@ -21,7 +21,7 @@ from evals import library_set as L
 from evals.metrics import Item, Result
 from evals.runner import RunOptions, load_thresholds, run
 from evals.split import split_of
-from ingest.settings import Settings
+from core.settings import Settings
 
 LIBRARY = L.DEFAULT_LIBRARY
 NEEDS_LIBRARY = pytest.mark.skipif(not (LIBRARY / "pdf").is_dir(),

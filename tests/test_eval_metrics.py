@@ -13,9 +13,9 @@ from evals.metrics import (Item, QuestionScore, Result, aggregate, answer_text, 
                            recall_at, reciprocal_rank, result_from_answer, score, score_answer)
 from evals.runner import (SystemRun, Thresholds, check, document, judge, judge_says_yes, kind_table,
                           load_thresholds, markdown, metric_table)
-from ingest.errors import ConfigError
-from ingest.model import Kind, Paragraph, Voice
-from ingest.settings import Settings
+from core.errors import ConfigError
+from core.model import Kind, Paragraph, Voice
+from core.settings import Settings
 from rag.model import Answer, Citation, Sentence
 
 DOC = "dorset-2011"

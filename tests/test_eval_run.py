@@ -17,7 +17,7 @@ from evals.gold import load
 from evals.metrics import METRICS
 from evals.runner import ensure_index
 from evals.split import split_of
-from ingest.settings import Settings
+from core.settings import Settings
 from ingest.store import Index
 
 pytestmark = pytest.mark.integration

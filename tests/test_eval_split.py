@@ -14,8 +14,8 @@ from evals.metrics import QuestionScore, Result, recall_at
 from evals.runner import (SystemRun, Thresholds, console_tables, in_split, kind_table, markdown, metric_table,
                           report)
 from evals.split import SPLITS, split_of
-from ingest.errors import RagError
-from ingest.settings import Settings
+from core.errors import RagError
+from core.settings import Settings
 
 
 def test_a_questions_split_is_a_fixed_hash_of_its_id():

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT, _write_corpus, chroma_at, make_pdf, report_text
-from ingest.errors import RagError, StoreError
+from core.errors import RagError, StoreError
 from ingest.pipeline import Ingestor
-from ingest.settings import Settings
+from core.settings import Settings
 from ingest import store
 from ingest.store import Index
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.model import Kind
+from core.model import Kind
 from rag.extractive import has_type
 from rag.fields import Field, fields, labelled, match
 

@@ -11,7 +11,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from ingest.model import Kind, ReportMeta, Voice
+from core.model import Kind, ReportMeta, Voice
 from ingest.parser import parse
 from ingest.readers import read_text
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import NotFoundError
+from core.errors import NotFoundError
 from ingest.manifest import load_manifest, meta_for
 from ingest.parser import parse
 from ingest.pipeline import Ingestor
-from ingest.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -51,10 +51,10 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from ingest.model import Kind
+from core.model import Kind
 from ingest.pipeline import Ingestor
-from ingest.settings import Settings
-from ingest.textnorm import normalise, words
+from core.settings import Settings
+from core.textnorm import normalise, words
 from rag.chain import AnswerChain
 from rag.llm import SYSTEM_PROMPT
 from rag.model import Answer, Filters, Hit

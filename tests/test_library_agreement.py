@@ -22,8 +22,8 @@ from evals.library_agreement import (FIELDS, GRADE_FIELDS, TARGET, VERIFIED, Com
                                      Theirs, Verified, agrees, check_out_path, check_paragraphs, compare,
                                      full_markdown, furniture_locators, load_verified, measure, our_value,
                                      run_library, says, section_name, summary_markdown)
-from ingest.errors import ConfigError
-from ingest.model import Judgement, Kind, Paragraph, Report, ReportMeta, Voice
+from core.errors import ConfigError
+from core.model import Judgement, Kind, Paragraph, Report, ReportMeta, Voice
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT.parent / "shared" / "library"

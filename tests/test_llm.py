@@ -10,10 +10,10 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
 
-from ingest.chunker import load_encoding
-from ingest.errors import ConfigError, LLMError, RagError
-from ingest.model import Kind, Paragraph, ReportMeta, Voice
-from ingest.settings import Settings
+from core.tokens import load_encoding
+from core.errors import ConfigError, LLMError, RagError
+from core.model import Kind, Paragraph, ReportMeta, Voice
+from core.settings import Settings
 from rag.llm import (ABSTAIN_TOKEN, SYSTEM_PROMPT, LLMAnswerer, LLMAuthError, LLMUnreachable, make_chat_model,
                      parse_reply, sentence_spans)
 from rag.model import Draft, Hit

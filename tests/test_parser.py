@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.grades import FRAMEWORKS
+from core.grades import FRAMEWORKS
 from ingest.manifest import load_manifest, meta_for
-from ingest.model import Kind, ReportMeta, Voice
+from core.model import Kind, ReportMeta, Voice
 from ingest.parser import parse
-from ingest.textnorm import is_subsequence, normalise, words
+from core.textnorm import is_subsequence, normalise, words
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"

@@ -12,7 +12,7 @@ must keep the same properties as there, for any input:
   points at one of them;
 - every paragraph has text, and its words come from the source in order: the
   ``words`` of the paragraph are a subsequence of the ``words`` of the
-  ``normalise``d input (``ingest.textnorm``, exactly as ``_assert_properties`` in
+  ``normalise``d input (``core.textnorm``, exactly as ``_assert_properties`` in
   test_parser.py; only the subsequence search is faster, see ``_Source``).
 
 A failure names the report, the mutations (which Hypothesis shrinks) and a short
@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.manifest import load_manifest, meta_for
-from ingest.model import ReportMeta, Voice
+from core.model import ReportMeta, Voice
 from ingest.parser import parse
-from ingest.textnorm import is_subsequence, normalise, words
+from core.textnorm import is_subsequence, normalise, words
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 _MANIFEST = load_manifest(CORPUS)

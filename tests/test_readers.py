@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from conftest import make_pdf
-from ingest.errors import ReadError
+from core.errors import ReadError
 from ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -17,9 +17,9 @@ import statistics
 import pytest
 
 from ingest.embedder import Embedder
-from ingest.errors import NotFoundError
-from ingest.model import Chunk, Kind, Voice
-from ingest.settings import Settings
+from core.errors import NotFoundError
+from core.model import Chunk, Kind, Voice
+from core.settings import Settings
 from rag.model import Filters, Hit
 from rag.question import filters_for, read
 from rag.retriever import (FUSION_WEIGHTS, NO_DENSE, RRF_K, HybridRetriever, Retrieval, keep_each_top,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.model import Kind, Paragraph
+from core.model import Kind, Paragraph
 from rag.sentence_rank import SentenceRanker, sentence_texts
 
 pytestmark = pytest.mark.integration

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from ingest.errors import StoreError
+from core.errors import StoreError
 from ingest.pipeline import Ingestor
-from ingest.settings import Settings
+from core.settings import Settings
 from ingest.store import Index
 
 from conftest import ROOT, free_port

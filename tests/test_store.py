@@ -9,7 +9,7 @@ import pytest
 
 from ingest import store
 from ingest.chunker import Chunker
-from ingest.errors import BusyError, NotFoundError, StoreError
+from core.errors import BusyError, NotFoundError, StoreError
 from ingest.sentences import SENTENCES_VERSION, embed_sentences, sentence_texts
 from ingest.serialize import report_from_dict, report_to_dict
 from ingest.store import Index, ingest_lock
@@ -18,7 +18,7 @@ from ingest.store import Index, ingest_lock
 
 
 def test_report_round_trips_through_json(make_report):
-    from ingest.model import Kind
+    from core.model import Kind
 
     report = make_report(
         paragraphs=[
@@ -387,8 +387,8 @@ def test_wrong_dimension_is_a_store_error_with_a_hint(index, embedder, settings,
 
 
 def test_bad_collection_name_is_a_config_error(tmp_path):
-    from ingest.errors import ConfigError
-    from ingest.settings import Settings
+    from core.errors import ConfigError
+    from core.settings import Settings
 
     with pytest.raises(ConfigError, match="RAG_COLLECTION"):
         Index(Settings(data_dir=tmp_path, collection="x"))

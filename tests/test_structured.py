@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.grades import states_grade
-from ingest.model import Kind
+from core.grades import states_grade
+from core.model import Kind
 from rag import question as q_
 from rag.structured import answer
 

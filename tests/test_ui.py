@@ -89,7 +89,7 @@ def test_an_empty_question_gets_a_message_not_a_traceback(app):
 def test_an_unexpected_error_is_one_line_and_the_next_question_is_answered(app, monkeypatch, corpus_settings):
     """Fault injection: the records answerer raises for one question; the page says so in one
     line (the traceback goes to the log) and answers the next question."""
-    from ingest.settings import Settings
+    from core.settings import Settings
     from rag import errorlog, structured
 
     real = structured.answer

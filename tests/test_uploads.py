@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import report_text
-from ingest.errors import ReadError
+from core.errors import ReadError
 from ingest.store import Index
 from ingest.uploads import infer_meta, ingest_upload, safe_name
 

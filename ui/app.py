@@ -8,19 +8,15 @@ Markdown.
 """
 from __future__ import annotations
 
-import sys
-from dataclasses import replace
-from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.entry import offline  # noqa: E402
-from ingest.errors import RagError  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
-from rag import briefing, errorlog, library, markdown  # noqa: E402
-from rag.model import Answer, Filters  # noqa: E402
+from core.entry import offline
+from core.errors import RagError
+from core.settings import Settings
+from rag import briefing, errorlog, library, markdown
+from rag.model import Answer, Filters
 
 UPLOAD_TYPES = ["pdf", "docx", "html", "htm", "txt"]
 ALL = "All"

@@ -52,7 +52,7 @@ class ReportMeta:
     inspection_end: str = ""
     published: str = ""
     lead_inspector: str = ""
-    framework: str = ""  # ingest.grades.FRAMEWORKS key: 'ilacs', 'sif', 'safeguarding_lac', 'lac'
+    framework: str = ""  # core.grades.FRAMEWORKS key: 'ilacs', 'sif', 'safeguarding_lac', 'lac'
     inspection_kind: str = ""  # 'standard', 'short', ... where the report says
 
     @property
@@ -125,12 +125,12 @@ class Judgement:
     area: str
     heading_path: tuple[str, ...]
     grade_printed: str
-    grade: str  # normalised by ingest.grades, e.g. "requires improvement to be good"
+    grade: str  # normalised by core.grades, e.g. "requires improvement to be good"
     grade_number: int | None
     framework: str
     locator: str
     source: str  # 'grade line', 'table', 'grid', 'heading', 'sentence'
-    # The judgement's canonical name across frameworks (ingest.grades.FIELDS), e.g.
+    # The judgement's canonical name across frameworks (core.grades.FIELDS), e.g.
     # 'overall_effectiveness', 'help_and_protection', 'in_care', 'care_leavers', 'lscb';
     # '' for an area with no canonical name (a 2011 outcome area such as 'Being healthy').
     field: str = ""

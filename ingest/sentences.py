@@ -21,7 +21,7 @@ import numpy as np
 from core.model import Paragraph
 from core.sentences import sentences
 
-SENTENCES_VERSION = 1
+SENTENCES_VERSION = 2  # 2: a sentence keeps its closing quote
 
 def sentence_texts(p: Paragraph) -> list[str]:
     """What is embedded for each sentence of ``p``: the sentence after its nearest heading

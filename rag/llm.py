@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from core.sentences import sentence_spans
 from core.tokens import load_encoding  # one rule for tiktoken encodings: never the downloading name
 from core.errors import ConfigError, LLMError
 from core.settings import Settings
@@ -384,40 +385,8 @@ _MARKER_GROUP = re.compile(
 _MARKER = re.compile(r"\[(\d+)\]")
 _RANGE_MAX = 10  # '[1-3]' is a range; '[1-300]' is not something we expand
 
-# A sentence end: '.', '!' or '?', closing quotes/brackets, then any markers, then space or end.
-_END = re.compile(r"[.!?]+[\"'\u2019\u201d)]*(?:\s*\[\d+\])*(?=\s|$)")
-# Words whose full stop does not end a sentence in these reports.
-_ABBREVIATIONS = frozenset("""
-    para paras e.g i.e etc cf vs no nos approx incl c ca st mr mrs ms dr prof fig figs
-    sec app jan feb mar apr jun jul aug sep sept oct nov dec dept govt
-""".split())
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)])\s+")
 _SOURCES_LIST = re.compile(r"^\s*(?:\*\*|#+\s*)?(?:sources?|references?|citations?)\s*(?:\*\*)?\s*:", re.I)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of one line of prose; a marker after the full
-    stop belongs to the sentence before it. Abbreviations (para., e.g.) and a full
-    stop followed by a lower-case word do not end a sentence."""
-    spans, start = [], 0
-    for m in _END.finditer(text):
-        if not _is_sentence_end(text, m.start(), m.end()):
-            continue
-        if text[start:m.end()].strip():
-            spans.append((start, m.end()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
-
-
-def _is_sentence_end(text: str, stop: int, after: int) -> bool:
-    word = text[:stop].rsplit(None, 1)[-1] if text[:stop].strip() else ""
-    word = word.lstrip("(\"'\u2018\u201c").lower()
-    if text[stop] == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
-        return False
-    following = text[after:].lstrip()
-    return not following or not following[0].islower()
 
 
 def parse_reply(raw: str, shown: int) -> LLMReply:

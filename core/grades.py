@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+# Every grade a judgement can hold once normalised, best first (the order tables and charts use).
+GRADES = ("outstanding", "good", "requires improvement to be good", "adequate", "inadequate")
 _GRADE_WORDS = {
     "outstanding": "outstanding",
     "good": "good",

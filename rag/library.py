@@ -9,12 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from core.grades import GRADES
 from core.model import Judgement, Report
 
 from .structured import distinct_judgements
 
-GRADE_ORDER = ("outstanding", "good", "requires improvement to be good", "adequate", "requires improvement",
-               "inadequate")
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def grade_counts(reports: Sequence[Report]) -> dict[str, dict[str, int]]:
     for r in reports:
         seen = Counter(j.grade for j in distinct_judgements(r.judgements))
         if seen:
-            out[r.meta.short_title] = {g: seen[g] for g in GRADE_ORDER if seen[g]}
+            out[r.meta.short_title] = {g: seen[g] for g in GRADES if seen[g]}
     return out
 
 

@@ -10,7 +10,7 @@ with ``os.wait4``):
    (the model load is timed apart): seconds, paragraphs/s, chunks, index size on disk
    (``du`` of the data dir: Chroma + JSON records), peak RSS of the ingest process;
 2. **query**: ``rag.chain.AnswerChain`` (offline extractive answerer) over that index,
-   through ``evals.runner.AssistantSystem``/``ask_all`` exactly as
+   through ``evals.running.AssistantSystem``/``ask_all`` exactly as
    ``python -m evals run`` does: evidence recall@5, answer correctness and citation
    precision on ``evals/known_answers.jsonl``; warm latency p50/p95 of ``chain.ask``
    per question (timed around ``chain.ask`` after the index is loaded and one whole
@@ -851,7 +851,7 @@ class _Timers:
 def child_query(library: Path, data: Path) -> dict:
     from evals.gold import DEFAULT_SET, contains_evidence, gold_keys
     from evals.metrics import is_relevant, percentile
-    from evals.runner import AssistantSystem, ask_all, read_set
+    from evals.running import AssistantSystem, ask_all, read_set
     from ingest.embedder import load_embedder
     from rag.keyword import KeywordIndex
     from rag.model import Filters
@@ -972,7 +972,7 @@ def child_query(library: Path, data: Path) -> dict:
 def child_baseline(library: Path, data: Path) -> dict:
     from evals.baseline import NaiveBaseline
     from evals.gold import DEFAULT_SET
-    from evals.runner import ask_all, read_set
+    from evals.running import ask_all, read_set
     from ingest.embedder import load_embedder
 
     settings = _settings(data, library)
@@ -1129,7 +1129,7 @@ and 100x the corpus (1x is `corpus/` itself; Nx adds N-1 copies of the five repo
 councils, years moved, figures and wording varied: the method is in the script's docstring), and
 for each scale, in a fresh data dir and in child processes of its own: ingests it (the product's
 `Ingestor`, real model), measures the index on disk and each process's peak RSS, asks the
-known-answer set through `evals.runner.AssistantSystem` (warm latency of `chain.ask`, recall@5,
+known-answer set through `evals.running.AssistantSystem` (warm latency of `chain.ask`, recall@5,
 correctness, citation precision, and where each question's time goes), and times the naive
 baseline's ingest (`evals/baseline.py`: 1000/200 character chunks, same model, Chroma add) on the
 same library. *baseline paragraphs/s* is the library's paragraph count over the baseline's

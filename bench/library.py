@@ -75,7 +75,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from bench.scale import du_mb, machine  # noqa: E402 (after the offline settings)
+from bench.machine import du_mb, machine  # noqa: E402 (after the offline settings)
 
 CORPUS = ROOT / "corpus"
 DEFAULT_LIBRARY = ROOT.parent / "shared" / "library"

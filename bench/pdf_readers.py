@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Callable
 
 
-from bench.scale import machine
+from bench.machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from rich.console import Console
 
 from evals.gold import DEFAULT_SET
-from evals.runner import AssistantSystem, ask_all, ensure_index, read_set
+from evals.running import AssistantSystem, ask_all, ensure_index, read_set
 from ingest.embedder import load_embedder
 from core.settings import Settings
 

@@ -3,7 +3,7 @@
 Settings and rules are tuned by looking at how questions fare; a gate on those same
 questions then measures the tuning, not the assistant. So every question is either
 ``dev`` (look at it, tune on it: ``python -m evals run --split dev``) or ``test`` (reported,
-never tuned on; the release gate moves to it with issue 13's fresh questions, evals/runner.py). A question's split is a fixed hash of its id (the first
+never tuned on; the release gate moves to it with issue 13's fresh questions, evals/gate.py). A question's split is a fixed hash of its id (the first
 byte of its SHA-256: even is dev, odd is test), so nobody chooses it, and it never
 changes when the set grows or is reordered: a new question joins a split without
 moving any other. Both sets (the seed set and the library set) have answerable and

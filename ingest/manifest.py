@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -22,15 +23,18 @@ from core.model import ReportMeta, Voice
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "authority", "year", "publisher", "report_type", "title", "period")
+_ALIASES = {"type": "report_type"}  # what a spreadsheet's author may call a column
 _FIELDS = ("doc_id", "title", "authority", "year", "publisher", "report_type", "period")
 _HEAD = 3000  # the cover and first page, where a report says who and when
 _MIN_YEAR, _MAX_YEAR = 1990, 2039
+_log = logging.getLogger(__name__)  # unconfigured, a warning is one line on stderr
 
 
 # --- manifest.csv ---------------------------------------------------------------------
 
 def load_manifest(folder: Path) -> dict[str, dict[str, str]]:
-    """File name -> row of ``folder/manifest.csv`` (every column, '' when blank); {} if none."""
+    """File name -> row of ``folder/manifest.csv`` (every column, '' when blank); {} if none.
+    A column it does not know is ignored with a warning (a spreadsheet's extra notes)."""
     path = Path(folder) / MANIFEST_NAME
     if not path.is_file():
         return {}
@@ -50,11 +54,17 @@ def _parse_manifest(path: Path, text: str) -> dict[str, dict[str, str]]:
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     expected = ",".join(MANIFEST_COLUMNS)
+    for alias, name in _ALIASES.items():
+        if alias in header and name in header:
+            raise ReadError(path, f"both a '{alias}' and a '{name}' column; keep one")
+    header = [_ALIASES.get(h, h) for h in header]
     if "file" not in header:
         raise ReadError(path, f"no 'file' column; the first line must be {expected}")
-    for name in header:
-        if name not in MANIFEST_COLUMNS or header.count(name) > 1:
-            raise ReadError(path, f"unexpected or repeated column '{name}'; the columns are {expected}")
+    for name in dict.fromkeys(header):
+        if name not in MANIFEST_COLUMNS:
+            _log.warning("%s: ignoring the unknown column '%s'; the columns are %s", path, name, expected)
+        elif header.count(name) > 1:
+            raise ReadError(path, f"repeated column '{name}'; keep one")
     rows: dict[str, dict[str, str]] = {}
     for values in reader:
         line = reader.line_num
@@ -63,7 +73,8 @@ def _parse_manifest(path: Path, text: str) -> dict[str, dict[str, str]]:
         if len(values) != len(header):
             raise ReadError(path, f"line {line} has {len(values)} fields, not {len(header)}; "
                                   "quote values that contain commas")
-        row = dict.fromkeys(MANIFEST_COLUMNS, "") | {k: v.strip() for k, v in zip(header, values)}
+        row = dict.fromkeys(MANIFEST_COLUMNS, "") | {k: v.strip() for k, v in zip(header, values)
+                                                     if k in MANIFEST_COLUMNS}
         name = row["file"]
         if not name:
             raise ReadError(path, f"line {line} has no file name; fill in the 'file' column")

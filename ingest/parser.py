@@ -55,7 +55,8 @@ _DEC_NUM = re.compile(r"^(?:[-\u2022]\s+)?(?P<num>\d{1,2}\.\d{1,3})\.?\s+(?P<tex
 _LETTER_HEAD = re.compile(r"^(?P<letter>[a-z])[.)]\s+(?P<text>\S.*)$")
 _BULLET = re.compile(r"^\s*[-\u2022\u25aa\u25cf\u25e6\u2013*]\s+(?P<text>\S.*)$")
 _MARKER = re.compile(r"^\((?P<m>[ivxlc]{1,6}|[a-z]|\d{1,2})\)\s+(?P<text>\S.*)$")
-_TOC_LINE = re.compile(r"(\t\s*\d{1,3}\s*$)|(\.{4,}\s*\d{0,3}\s*$)")
+# A contents line ('Leadership ..... 12'); public: bench/synthetic_library.py leaves them alone too.
+TOC_LINE = re.compile(r"(\t\s*\d{1,3}\s*$)|(\.{4,}\s*\d{0,3}\s*$)")
 _LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s+\S")
 # A figure's or table's caption ('Figure 4: ...'): a line of its own, and never an answer (rag.extractive).
 CAPTION = re.compile(r"^(Figure|Table|Chart|Graph|Diagram)\s+\d+\s*[:.\-]", re.I)
@@ -181,16 +182,16 @@ def segment(text: str, title: str = "") -> tuple[list[Seg], Layout]:
 def _skip_contents(block: list[str], paged: bool) -> tuple[list[str], bool, bool]:
     """Drop a contents list: lines with page numbers, or (where the extraction lost
     the numbers) the run of title-only blocks that follows 'Contents'."""
-    toc = [l for l in block if _TOC_LINE.search(l)]
+    toc = [l for l in block if TOC_LINE.search(l)]
     if toc:
-        return [l for l in block if not _TOC_LINE.search(l)], True, True
+        return [l for l in block if not TOC_LINE.search(l)], True, True
     if not paged and block and all(len(l.strip()) <= HEADING_MAX and not l.rstrip().endswith((".", ";", ",")) for l in block):
         return [], True, False
     return block, False, paged
 
 
 def _segment_block(block: list[str], layout: Layout) -> list[Seg]:
-    block = [l for l in block if not _TOC_LINE.search(l)]
+    block = [l for l in block if not TOC_LINE.search(l)]
     if not block:
         return []
     joined = " ".join(l.strip() for l in block)

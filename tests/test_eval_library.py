@@ -19,7 +19,8 @@ from rich.console import Console
 
 from evals import library_set as L
 from evals.metrics import Item, Result
-from evals.runner import RunOptions, load_thresholds, run
+from evals.gate import load_thresholds
+from evals.runner import RunOptions, run
 from evals.split import split_of
 from core.settings import Settings
 

@@ -1,6 +1,7 @@
 """Unit tests for the evaluation's metrics (evals/metrics.py) and the small pure parts
-around them: gold locators (evals/gold.py), the thresholds, report rows and LLM judge
-(evals/runner.py, the judge with a fake chat model) and the baseline's paragraph share.
+around them: gold locators (evals/gold.py), the thresholds (evals/gate.py), report rows
+(evals/reporting.py), the LLM judge (evals/judging.py, with a fake chat model) and the
+baseline's paragraph share.
 No embedding model, no index."""
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from evals.gold import KnownAnswer, fold, gold_keys, locator_key, problems
 from evals.metrics import (Item, QuestionScore, Result, aggregate, answer_text, by_kind, citation_recall,
                            evidence_rank, faithfulness, is_correct, is_relevant, lookup_in, percentile,
                            recall_at, reciprocal_rank, result_from_answer, score, score_answer)
-from evals.runner import (SystemRun, Thresholds, check, document, judge, judge_says_yes, kind_table,
-                          load_thresholds, markdown, metric_table)
+from evals.gate import Thresholds, check, load_thresholds
+from evals.judging import judge, judge_says_yes
+from evals.reporting import document, kind_table, markdown, metric_table
+from evals.running import SystemRun
 from core.errors import ConfigError
 from core.model import Kind, Paragraph, Voice
 from core.settings import Settings

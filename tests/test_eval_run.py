@@ -15,7 +15,7 @@ from rich.console import Console
 from evals.cli import main
 from evals.gold import load
 from evals.metrics import METRICS
-from evals.runner import ensure_index
+from evals.running import ensure_index
 from evals.split import split_of
 from core.settings import Settings
 from ingest.store import Index

@@ -1,5 +1,5 @@
 """The dev/test split (evals/split.py) and how a run reports and gates on it
-(evals/runner.py): tune on dev, gate the release on test. No model, no index."""
+(evals/gate.py, evals/reporting.py): tune on dev, gate the release on test. No model, no index."""
 from __future__ import annotations
 
 import io
@@ -11,8 +11,9 @@ from rich.console import Console
 from evals import gold, library_set
 from evals.gold import KnownAnswer
 from evals.metrics import QuestionScore, Result, recall_at
-from evals.runner import (SystemRun, Thresholds, console_tables, in_split, kind_table, markdown, metric_table,
-                          report)
+from evals.gate import Thresholds
+from evals.reporting import console_tables, kind_table, markdown, metric_table, report
+from evals.running import SystemRun, in_split
 from evals.split import SPLITS, split_of
 from core.errors import RagError
 from core.settings import Settings

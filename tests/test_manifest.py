@@ -68,7 +68,8 @@ def test_manifest_with_bom_blank_lines_and_fewer_columns(tmp_path: Path):
 
 @pytest.mark.parametrize("header, body, reason", [
     ("authority,year\n", "Dorset,2011\n", "no 'file' column"),
-    ("file,authority,colour\n", "a.txt,Dorset,red\n", "unexpected or repeated column 'colour'"),
+    ("file,year,year\n", "a.txt,2011,2012\n", "repeated column 'year'"),
+    ("file,type,report_type\n", "a.txt,a,b\n", "both a 'type' and a 'report_type' column"),
     (HEADER, "a.txt,Dorset County Council,2011\n", "line 2 has 3 fields, not 7"),
     (HEADER, "a.txt,Dorset,20x1,Ofsted,inspection report,T,\n", "line 2: year '20x1' is not a year"),
     (HEADER, ",Dorset,2011,Ofsted,inspection report,T,\n", "line 2 has no file name"),
@@ -81,6 +82,27 @@ def test_malformed_manifest(tmp_path: Path, header: str, body: str, reason: str)
         load_manifest(tmp_path)
     assert str(path) in str(info.value)
     assert reason in info.value.reason
+
+
+def test_an_unknown_column_is_ignored_with_one_warning(tmp_path: Path, caplog):
+    path = write_manifest(tmp_path, "a.txt,Dorset,red,x\nb.txt,Poole,blue,y\n", "file,authority,colour,notes\n")
+    with caplog.at_level("WARNING", logger="ingest.manifest"):
+        rows = load_manifest(tmp_path)
+    assert rows["a.txt"] == {"file": "a.txt", "authority": "Dorset", "year": "", "publisher": "",
+                             "report_type": "", "title": "", "period": ""}
+    assert rows["b.txt"]["authority"] == "Poole"
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 2  # one line per column, not per row
+    assert warned[0].startswith(f"{path}: ignoring the unknown column 'colour'")
+    assert warned[1].startswith(f"{path}: ignoring the unknown column 'notes'")
+
+
+def test_a_type_column_is_read_as_report_type(tmp_path: Path, caplog):
+    write_manifest(tmp_path, "a.txt,Dorset,self-evaluation\n", "file,authority,Type\n")
+    with caplog.at_level("WARNING", logger="ingest.manifest"):
+        rows = load_manifest(tmp_path)
+    assert rows["a.txt"]["report_type"] == "self-evaluation" and "type" not in rows["a.txt"]
+    assert not caplog.records
 
 
 def test_manifest_not_utf8(tmp_path: Path):

@@ -31,7 +31,7 @@ The table goes to stdout and is appended to ``bench/results.md`` under
 also written to ``<out>/scale-results.json``.
 
 Throughput definitions. *paragraphs/s*: the library's parsed paragraphs / ingest
-seconds (as ``bench/ingest.py``). The baseline has no paragraphs: *baseline chunks/s*
+seconds (as ``bench/ingest_corpus.py``). The baseline has no paragraphs: *baseline chunks/s*
 is its own 1000-character chunks / its seconds, and *baseline paragraphs/s* is the
 same library's paragraph count / the baseline's seconds, i.e. the same text volume
 per second, the number to compare with ours.

@@ -1,6 +1,6 @@
 """Ingest benchmark: the corpus into a fresh temp data dir, with the real model.
 
-    python bench/ingest.py [corpus_dir]
+    python bench/ingest_corpus.py [corpus_dir]
 
 Prints one line and appends it to bench/results.md (a Markdown table): date,
 machine, paragraphs, chunks, seconds for read+parse (incl. chunking), embed,
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
     )
     print(HEADER + row)
     if not RESULTS.exists():
-        RESULTS.write_text("# Ingest benchmark (python bench/ingest.py)\n\n" + HEADER, encoding="utf-8")
+        RESULTS.write_text("# Ingest benchmark (python bench/ingest_corpus.py)\n\n" + HEADER, encoding="utf-8")
     # The row joins the ingest table at the top, before the sections that follow it.
     text = RESULTS.read_text(encoding="utf-8")
     cut = text.find("\n\n## ")

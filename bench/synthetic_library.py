@@ -65,6 +65,7 @@ from collections import Counter
 from pathlib import Path
 
 from core.dates import MONTHS
+from core.grades import GRADE_WORDS
 from ingest.parser import TOC_LINE
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -177,7 +178,6 @@ Managers Inspectors Partners Social Senior Leaders Most Some Many All Each Every
 Services""".split())
 _ADVERBIALS = frozenset("""However Although While When Where As Despite Consequently Additionally Moreover Since
 During Through Following For At In Of On By With Only""".split())
-_GRADE_WORD = re.compile(r"(?i)\b(outstanding|good|adequate|inadequate|requires? improvement)\b")
 _PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")\b")
 _PHRASE_ALTS = dict(_PHRASES)
 
@@ -357,7 +357,7 @@ def _opener(text: str, tail: str, rng: random.Random, starts_sentence: bool, com
         if text[:i].rstrip().endswith(",") or any(text[i:].startswith(o) for o in _OPENERS):
             continue  # an opener there already
         sentence = _SENTENCE_END.split(text[i:] + " " + tail, maxsplit=1)[0]
-        if not _GRADE_WORD.search(sentence):
+        if not GRADE_WORDS.search(sentence):
             options.append((i, word[0]))
     if not options:
         return text
@@ -373,7 +373,7 @@ def _suffix(text: str, rng: random.Random, item: bool) -> str:
     grade or the line ends mid-sentence."""
     end = re.search(r"[.;]?(?:\s*</[a-z]+>)*\s*$", text).start()  # before a closing full stop or HTML tag
     last = re.split(r"(?<=[.!?])\s+", text[:end].strip())[-1]
-    if _GRADE_WORD.search(last) or not (item or text[end:].strip()[:1] in (".", ";")):
+    if GRADE_WORDS.search(last) or not (item or text[end:].strip()[:1] in (".", ";")):
         return text
     had = next((x for x in _SUFFIXES if text[:end].endswith(x)), "")  # one closing phrase, never two
     return text[:end - len(had)] + rng.choice([x for x in _SUFFIXES if x != had]) + text[end:]
@@ -384,7 +384,7 @@ def _key(text: str) -> str:
 
 
 def _prose_cell(cell: str) -> bool:
-    return len(re.findall(r"\b[a-z]{2,}\b", cell)) >= 5 and not _GRADE_WORD.search(cell)
+    return len(re.findall(r"\b[a-z]{2,}\b", cell)) >= 5 and not GRADE_WORDS.search(cell)
 
 
 def _units(lines: list[str], headings: set[str]) -> list[tuple[int, int, int | None]]:
@@ -401,7 +401,7 @@ def _units(lines: list[str], headings: set[str]) -> list[tuple[int, int, int | N
                 i += 1
                 continue
             cells = line.split("\t")
-            if any(_GRADE_WORD.fullmatch(c.strip()) for c in cells):
+            if any(GRADE_WORDS.fullmatch(c.strip()) for c in cells):
                 i += 1  # a judgement row: its area names the judgement
                 continue
             prose = [c for c in range(len(cells)) if _prose_cell(cells[c])]
@@ -549,7 +549,7 @@ def _targets(report) -> list:
 
     return [p for p in report.paragraphs if _searchable(p) and len(p.text) >= 40
             and p.kind in (Kind.PARAGRAPH, Kind.LIST_ITEM, Kind.TABLE_ROW)
-            and not (p.kind is Kind.TABLE_ROW and _GRADE_WORD.search(p.text))]
+            and not (p.kind is Kind.TABLE_ROW and GRADE_WORDS.search(p.text))]
 
 
 def _norm_line(line: str) -> str:

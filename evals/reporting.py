@@ -93,8 +93,10 @@ def write(doc: dict, out_dir: Path) -> Path:
 
 
 def _settings_dict(settings: Settings) -> dict:
-    """Every setting that is not a secret (secrets are the fields hidden from repr)."""
+    """Every setting that is not a secret (secrets are the fields hidden from repr), the
+    tuning (core/tuning.py) as a dict of its numbers."""
     values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.repr}
+    values["tuning"] = dataclasses.asdict(settings.tuning)
     return {k: str(v) if isinstance(v, Path) else v for k, v in values.items()}
 
 

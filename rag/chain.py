@@ -59,7 +59,8 @@ class AnswerChain:
             self.answerer = self.llm
         else:
             # the hits' sentence vectors from the retriever: stored at ingest, so not embedded again
-            self.answerer = ExtractiveAnswerer(embedder, sentence_vectors=retriever.sentence_vectors)
+            self.answerer = ExtractiveAnswerer(embedder, self.settings.tuning,
+                                               sentence_vectors=retriever.sentence_vectors)
         self.retriever = retriever
 
     @property
@@ -161,7 +162,8 @@ class AnswerChain:
                     retrieved=tuple(h.key for h in hits))
         if draft is None or draft.abstain:
             return self._abstain(state, hits, base, state.get("why", ""))
-        checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold)
+        checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold,
+                        self.settings.tuning.lexical_min)
         if not checked.sentences:
             return self._abstain(state, hits, base, "", unsupported=checked.unsupported)
         text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))

@@ -2,7 +2,7 @@
 followed by its citation. No LLM, deterministic, and it can only say what a paragraph
 says, word for word.
 
-A sentence's score mixes (weights below):
+A sentence's score mixes (weights: ``Tuning``, core/tuning.py):
 - how close its embedding is to the question's (the sentence read with its section
   heading, so 'Published: 28 October 2011' or 'Being healthy | Good' keep their sense);
 - the share of the question's own words found in the sentence or its heading/lead-in;
@@ -10,7 +10,7 @@ A sentence's score mixes (weights below):
   'how many', a name for 'who';
 - how high retrieval ranked its paragraph.
 For a 'when', 'how many' or 'who' question only sentences holding a date, number or
-name are candidates. It abstains when no candidate reaches ANSWER_MIN.
+name are candidates. It abstains when no candidate reaches ``Tuning.answer_min``.
 """
 from __future__ import annotations
 
@@ -24,21 +24,11 @@ from ingest.embedder import Embedder
 from core.model import Paragraph
 from ingest.parser import CAPTION
 from core.sentences import sentences
+from core.tuning import Tuning
 
 from .keyword import tokenize
 from .model import Draft, Hit
 from .question import role_asked, spelled_out
-
-W_DENSE, W_WORDS, W_TYPE, W_RANK = 0.45, 0.35, 0.15, 0.05
-# Chosen on the eval set (python -m evals run): 0.40 answered more questions than 0.45
-# with the same abstention accuracy.
-ANSWER_MIN = 0.40  # the best sentence must reach this, or the answerer abstains
-WITHIN = 0.04  # other sentences must score within this of the best
-MAX_SENTENCES = 3
-# A 'when'/'how many'/'who' question wants one fact. Measured on the eval set: three
-# sentences cited more wrong paragraphs, one lost correct answers (0.88 -> 0.85).
-MAX_TYPED = 2
-PER_PARAGRAPH = 2
 
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE = re.compile(rf"\b{_MONTH}\b|\b(19|20)\d\d\b|\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|\b\d\d?[./]\d\d?[./]\d\d", re.I)
@@ -122,12 +112,13 @@ SentenceVectors = Callable[[Sequence[tuple[Hashable, Paragraph]]], list[np.ndarr
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, max_sentences: int = MAX_SENTENCES,
+    def __init__(self, embedder: Embedder, tuning: Tuning = Tuning(),
                  sentence_vectors: SentenceVectors | None = None):
-        """``sentence_vectors``: where the hits' sentence vectors come from (the
+        """``tuning``: the score's weights and the answer's bar and limits (``settings.tuning``).
+        ``sentence_vectors``: where the hits' sentence vectors come from (the
         retriever's, stored at ingest); without it they are embedded here."""
         self.embedder = embedder
-        self.max_sentences = max_sentences
+        self.tuning = tuning
         self.sentence_vectors = sentence_vectors
 
     def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None,
@@ -144,12 +135,14 @@ class ExtractiveAnswerer:
         dense = self._vectors(hits, candidates, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))
         kind = answer_type(question)
+        tuning = self.tuning
         scored = []
         for (i, s), c, cos in zip(candidates, context, dense):
             found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
             share = len(wanted & found) / len(wanted) if wanted else 0.0
             typed = type_strength(s, kind) if kind else 0.0
-            score = W_DENSE * float(cos) + W_WORDS * share + W_TYPE * typed + W_RANK / (1 + i)
+            score = (tuning.w_dense * float(cos) + tuning.w_words * share + tuning.w_type * typed
+                     + tuning.w_rank / (1 + i))
             scored.append((score, i, s, typed))
         # Best first; ties broken by retrieval rank, then by position, so answers are stable.
         scored.sort(key=lambda t: (-round(t[0], 6), t[1]))
@@ -167,9 +160,10 @@ class ExtractiveAnswerer:
             # and a figure beats a count in words ('106 children' over 'the majority of plans')
             strongest = max((t[3] for t in scored), default=0.0)
             scored = [t for t in scored if t[3] and t[3] == strongest]
-        if not scored or scored[0][0] < ANSWER_MIN:
+        if not scored or scored[0][0] < tuning.answer_min:
             return Draft((), abstain=True)
-        chosen = _pick(scored, min(self.max_sentences, MAX_TYPED) if kind else self.max_sentences)
+        limit = min(tuning.max_sentences, tuning.max_typed) if kind else tuning.max_sentences
+        chosen = _pick(scored, limit, tuning)
         return Draft(tuple(chosen), abstain=not chosen)
 
     def _vectors(self, hits: list[Hit], candidates: list[tuple[int, str]], context: list[str]) -> np.ndarray:
@@ -189,16 +183,16 @@ class ExtractiveAnswerer:
         return np.concatenate(rows)
 
 
-def _pick(scored: list, limit: int) -> list[tuple[str, tuple[int, ...]]]:
-    """The best sentences within WITHIN of the best, at most PER_PARAGRAPH from one
-    paragraph, none repeating one already said."""
+def _pick(scored: list, limit: int, tuning: Tuning) -> list[tuple[str, tuple[int, ...]]]:
+    """The best sentences within ``tuning.within`` of the best, at most
+    ``tuning.per_paragraph`` from one paragraph, none repeating one already said."""
     best = scored[0][0]
     out: list[tuple[str, tuple[int, ...]]] = []
     per_hit: dict[int, int] = {}
     for score, i, s, _ in scored:
-        if score < best - WITHIN or len(out) == limit:
+        if score < best - tuning.within or len(out) == limit:
             break
-        if per_hit.get(i, 0) == PER_PARAGRAPH or _repeats(s, [c for c, _ in out]):
+        if per_hit.get(i, 0) == tuning.per_paragraph or _repeats(s, [c for c, _ in out]):
             continue
         per_hit[i] = per_hit.get(i, 0) + 1
         out.append((s, (i,)))

@@ -8,8 +8,8 @@
    - lexical: the share of the sentence's own words (keyword tokens, less framing
      words such as 'Ofsted', 'judgement', 'found') that occur in the evidence;
    - semantic: cosine similarity of the sentence's and the evidence's embeddings.
-   Supported when lexical >= LEXICAL (0.6), or lexical >= LEXICAL / 2 and the
-   similarity >= the support threshold (settings.support_threshold, 0.55) -- and,
+   Supported when lexical >= ``lexical_min`` (``Tuning.lexical_min``), or lexical >=
+   half that and the similarity >= ``threshold`` (``Settings.support_threshold``) -- and,
    either way, every number and grade word in the sentence ('15', 'adequate',
    'outstanding') is in the evidence: those are what a briefing note must not get wrong.
    A grade word must also be given to what the sentence grades: in a retrieved
@@ -32,7 +32,6 @@ from .citations import citation
 from .keyword import tokenize
 from .model import Citation, Draft, Hit, Sentence
 
-LEXICAL = 0.6
 _FRAME = set(tokenize("Ofsted Ofsted's judgement judged found finds reports reported report says said states "
                       "council council's records lists made recommendation recommendations grade"))
 
@@ -48,14 +47,14 @@ class Guarded:
     removed: int
 
 
-def guard(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float) -> Guarded:
+def guard(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float, lexical_min: float) -> Guarded:
     removed = 0
     kept_refs: list[tuple[str, tuple[int, ...]]] = []
     for text, refs in draft.sentences:
         valid = tuple(dict.fromkeys(r for r in refs if 0 <= r < len(hits)))
         removed += len(refs) - len(valid)
         kept_refs.append((text, valid))
-    support = _support(kept_refs, hits, embedder, threshold)
+    support = _support(kept_refs, hits, embedder, threshold, lexical_min)
 
     numbers: dict[int, int] = {}  # hit index -> citation number, in order of first use
     backing: dict[int, list[str]] = {}
@@ -80,13 +79,14 @@ def _evidence(hit: Hit) -> str:
     return " ".join([hit.meta.short_title, " ".join(p.heading_path), hit.read_as, p.lead_in, p.text])
 
 
-def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> list[list[bool]]:
+def _support(items, hits: list[Hit], embedder: Embedder, threshold: float,
+             lexical_min: float) -> list[list[bool]]:
     """For each sentence, whether each of its cited hits supports it."""
     pairs = [(text, r) for text, refs in items for r in refs]
     if not pairs:
         return [[] for _ in items]
     lexical = [_lexical(text, hits[r]) for text, r in pairs]
-    need_vectors = [i for i, lex in enumerate(lexical) if LEXICAL / 2 <= lex < LEXICAL]
+    need_vectors = [i for i, lex in enumerate(lexical) if lexical_min / 2 <= lex < lexical_min]
     cosine = {}
     if need_vectors:
         texts = [pairs[i][0] for i in need_vectors] + [_evidence(hits[pairs[i][1]]) for i in need_vectors]
@@ -94,7 +94,7 @@ def _support(items, hits: list[Hit], embedder: Embedder, threshold: float) -> li
         half = len(need_vectors)
         for k, i in enumerate(need_vectors):
             cosine[i] = float(vec[k] @ vec[half + k])
-    verdicts = [lex >= LEXICAL or (i in cosine and cosine[i] >= threshold) for i, lex in enumerate(lexical)]
+    verdicts = [lex >= lexical_min or (i in cosine and cosine[i] >= threshold) for i, lex in enumerate(lexical)]
     out, k = [], 0
     for _, refs in items:
         out.append(verdicts[k:k + len(refs)])

@@ -14,8 +14,8 @@ always meet on the same tokens:
 - Snowball English stemming (PyStemmer), so 'childrens'/'children' and
   'recommendations'/'recommendation' meet.
 
-``KeywordIndex`` scores with bm25s (Lucene BM25, k1=1.5, b=0.75) over token ids we
-build ourselves: bm25s never tokenises, stems or downloads anything here.
+``KeywordIndex`` scores with bm25s (Lucene BM25, k1 and b from core/tuning.py) over
+token ids we build ourselves: bm25s never tokenises, stems or downloads anything here.
 """
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ import unicodedata
 from typing import Hashable, Iterable, Sequence
 
 import numpy as np
+
+from core.tuning import Tuning
 
 # Whose apostrophes and quotes look like what: folded before anything else.
 _QUOTE_FOLD = str.maketrans({
@@ -148,14 +150,9 @@ class KeywordIndex:
     can be searched from several threads.
     """
 
-    # Lucene's defaults: well tested on prose of this length (a paragraph, ~100 words).
-    K1 = 1.5
-    # Full length normalisation (Lucene's default is 0.75): paragraphs here run from a
-    # two-word cover line to 400-word prose, and measured on the eval set b=1.0 gave the
-    # best citation precision (0.95 against 0.94 at 0.75) with the same recall.
-    B = 1.0
-
-    def __init__(self) -> None:
+    def __init__(self, tuning: Tuning = Tuning()) -> None:
+        """``tuning``: where BM25's k1 and b come from (frozen, so a safe default)."""
+        self.tuning = tuning
         self._keys: list[Hashable] = []
         self._position: dict[Hashable, int] = {}
         self._vocab: dict[str, int] = {}
@@ -198,7 +195,7 @@ class KeywordIndex:
     def _bm25_index(self, corpus_ids: list[list[int]], vocab: dict[str, int]):
         import bm25s
 
-        bm25 = bm25s.BM25(k1=self.K1, b=self.B, method="lucene")
+        bm25 = bm25s.BM25(k1=self.tuning.bm25_k1, b=self.tuning.bm25_b, method="lucene")
         # The (ids, vocab) tuple form: bm25s uses our ids as they are. No empty
         # token: search() never passes an empty query to bm25s.
         bm25.index((corpus_ids, vocab), create_empty_token=False, show_progress=False)

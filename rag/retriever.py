@@ -12,12 +12,13 @@
 Why two searches: the embedding finds paragraphs that say the same thing in other
 words; BM25 finds the exact words the embedding blurs (names, figures, acronyms,
 'out-of-hours'). Each ranks *paragraphs*: a long paragraph's several chunks count
-once, at its best chunk. Reciprocal Rank Fusion then adds 1/(RRF_K + rank) over the
+once, at its best chunk. Reciprocal Rank Fusion then adds 1/(rrf_k + rank) over the
 two lists, which needs no calibration between a cosine and a BM25 score. The fused
-top k always holds each search's own first EACH_TOP paragraphs and the SENTENCE_TOP
+top k always holds each search's own first each_top paragraphs and the sentence_top
 candidates whose closest sentence is nearest the question (rag/sentence_rank.py, with
-the sentence vectors ingest stored beside the records: ``sentence_vectors``).
-BM25 leaves out the council and year words the filters have already applied.
+the sentence vectors ingest stored beside the records: ``sentence_vectors``); these
+numbers are ``settings.tuning``'s (core/tuning.py). BM25 leaves out the council and
+year words the filters have already applied.
 
 Abstaining is the caller's decision: ``Retrieval.best_dense`` is the cosine
 similarity of the best chunk dense search found within the filters (-1.0, the
@@ -63,33 +64,7 @@ from .keyword import KeywordIndex, tokenize
 from .model import Filters, Hit
 from .sentence_rank import SentenceRanker
 
-# RRF constant from Cormack, Clarke & Buettcher (SIGIR 2009), who found k=60 near
-# best across collections: large enough that the difference between rank 1 and rank
-# 2 of one list does not outweigh agreement between the two lists.
-RRF_K = 60
-# Dense and keyword weights in the fusion. Measured on the eval set (evals/compare.py):
-# keyword search alone found the evidence more often than dense alone (recall@5 0.87
-# against 0.78), so it counts more.
-FUSION_WEIGHTS = (0.5, 1.0)
-# Each search's own top EACH_TOP paragraphs are always in the fused top k: RRF alone let a
-# paragraph that only one search found, however first, fall below paragraphs both found
-# moderately ('there have been 16 adoptions' was dense search's first and fused 16th).
-# Measured on the eval set: recall@5 0.89 (none kept) -> 0.91 (2) -> 0.92 (3).
-EACH_TOP = 3
-# Likewise the SENTENCE_TOP paragraphs among the fused first SENTENCE_DEPTH whose best
-# sentence is closest to the question (rag/sentence_rank.py): a long paragraph whose
-# answer is one sentence ('There are 327 Dorset children subject to a child protection
-# plan') embeds as its other sentences. Measured: recall@5 0.95 -> 0.96, correctness
-# 0.92 -> 0.93; p50 latency 23 -> 70 ms when the sentences were embedded per question
-# (ingest now stores their vectors).
-SENTENCE_TOP = 2
-SENTENCE_DEPTH = 30
 NO_DENSE = -1.0  # best_dense when dense search found nothing: below any threshold
-# Each search returns this many times k candidates: dense results are chunks (a
-# long paragraph can take several places) and fusion needs paragraphs that rank
-# only moderately in one list to be seen at all.
-DEPTH_FACTOR = 4
-MIN_DEPTH = 20
 # Stored vector files kept open (memory-mapped; a report's chunks and its sentences are
 # one file each). A search of more reports than half of this asks Chroma instead.
 OPEN_VECTOR_FILES = 128
@@ -208,7 +183,8 @@ class HybridRetriever:
         # Analysed texts are kept from the last build: after an ingest only the new
         # report's paragraphs are tokenised again.
         previous = self._snapshot.keyword.analysed if self._snapshot else None
-        keyword = KeywordIndex().build(((key, keyword_text(p)) for key, p in paragraphs.items()), cache=previous)
+        keyword = KeywordIndex(self.settings.tuning).build(((key, keyword_text(p)) for key, p in paragraphs.items()),
+                                                           cache=previous)
         hashes = {doc_id: r.content_hash for doc_id, r in reports.items()}
         chunks = {}
         for doc_id, report in reports.items():
@@ -302,7 +278,8 @@ class HybridRetriever:
             raise ValueError("the question is empty")
         filters = filters or Filters()
         snap = self._ready()
-        depth = max(DEPTH_FACTOR * k, MIN_DEPTH)
+        tuning = self.settings.tuning
+        depth = max(tuning.depth_factor * k, tuning.min_depth)
         # Filters are resolved against the reports here, not in Chroma: a place such
         # as 'Dorset' names several councils (Filters.allows knows how).
         doc_ids = [doc_id for doc_id, r in snap.reports.items() if filters.allows(r.meta)]
@@ -316,14 +293,15 @@ class HybridRetriever:
         keyword = self._keyword(snap, question, filters, doc_ids, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).
         lists = {"fused": (dense, keyword), "dense": (dense,), "keyword": (keyword,)}[self.settings.retrieval]
-        weights = FUSION_WEIGHTS if len(lists) == 2 else None
-        fused = reciprocal_rank_fusion([[key for key, _ in ranking] for ranking in lists], weights=weights)
+        weights = tuning.fusion_weights if len(lists) == 2 else None
+        fused = reciprocal_rank_fusion([[key for key, _ in ranking] for ranking in lists], tuning.rrf_k, weights)
         ranked = sorted(fused, key=lambda key: (-fused[key], snap.position[key]))
         if len(lists) == 2:
-            tops = [[key for key, _ in ranking[:EACH_TOP]] for ranking in lists]
-            closest = self._sentences.rank(vector, [(key, snap.paragraphs[key]) for key in ranked[:SENTENCE_DEPTH]],
+            tops = [[key for key, _ in ranking[:tuning.each_top]] for ranking in lists]
+            closest = self._sentences.rank(vector, [(key, snap.paragraphs[key])
+                                                    for key in ranked[:tuning.sentence_depth]],
                                            stored=lambda candidates: self._stored(snap, candidates))
-            ranked = keep_each_top(ranked, tops + [[key for key, _ in closest[:SENTENCE_TOP]]], k)
+            ranked = keep_each_top(ranked, tops + [[key for key, _ in closest[:tuning.sentence_top]]], k)
         ranked = ranked[:k]
 
         dense_score, keyword_score = dict(dense), dict(keyword)
@@ -441,7 +419,7 @@ def _all_allowed(snap: _Snapshot, filters: Filters, doc_ids: list[str]) -> bool:
     return filters.kind is None and len(doc_ids) == len(snap.reports)
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int = RRF_K,
+def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int,
                            weights: Sequence[float] | None = None) -> dict[Hashable, float]:
     """key -> sum over rankings of weight / (k + rank), rank counted from 1. A key listed
     twice in one ranking counts once, at its first (best) place."""

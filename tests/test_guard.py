@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from conftest import _make_report
+from core.settings import Settings
 from rag.guard import guard
 from rag.model import Draft, Hit
 
@@ -23,7 +24,9 @@ def hits_for(*paragraphs) -> list[Hit]:
 
 def kept(hits: list[Hit], *claims: str) -> list[str]:
     draft = Draft(tuple((claim, (0,)) for claim in claims))
-    return [s.text for s in guard(draft, hits, NoModel(), 0.55).sentences]
+    settings = Settings()
+    return [s.text for s in guard(draft, hits, NoModel(), settings.support_threshold,
+                                  settings.tuning.lexical_min).sentences]
 
 
 PROSE = ("70", ("Overall effectiveness",),

@@ -20,10 +20,10 @@ from ingest.embedder import Embedder
 from core.errors import NotFoundError
 from core.model import Chunk, Kind, Voice
 from core.settings import Settings
+from core.tuning import Tuning
 from rag.model import Filters, Hit
 from rag.question import filters_for, read
-from rag.retriever import (FUSION_WEIGHTS, NO_DENSE, RRF_K, HybridRetriever, Retrieval, keep_each_top,
-                           reciprocal_rank_fusion)
+from rag.retriever import NO_DENSE, HybridRetriever, Retrieval, keep_each_top, reciprocal_rank_fusion
 
 D11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
 D16 = "dorset-2016-cabinet-post-ofsted-progress"
@@ -158,11 +158,12 @@ def test_warm_up_is_idempotent_and_retrieve_warms_up_on_first_use(settings, two_
 
 
 def test_rrf_constant_and_formula():
-    assert RRF_K == 60
-    fused = reciprocal_rank_fusion([["a", "b", "a"], ["b", "c"]])
+    k = Tuning().rrf_k
+    assert k == 60
+    fused = reciprocal_rank_fusion([["a", "b", "a"], ["b", "c"]], k)
     assert fused == {"a": pytest.approx(1 / 61), "b": pytest.approx(1 / 62 + 1 / 61), "c": pytest.approx(1 / 62)}
-    assert reciprocal_rank_fusion([[], []]) == {}
-    weighted = reciprocal_rank_fusion([["a"], ["b"]], weights=(0.5, 1.0))
+    assert reciprocal_rank_fusion([[], []], k) == {}
+    weighted = reciprocal_rank_fusion([["a"], ["b"]], k, weights=(0.5, 1.0))
     assert weighted == {"a": pytest.approx(0.5 / 61), "b": pytest.approx(1 / 61)}
 
 
@@ -178,8 +179,9 @@ def test_chunks_of_one_paragraph_count_once_at_their_best_rank(settings, two_rep
     keyword_rank = [k for k, _ in found.keyword]
     for key, dense_rank in ((("dorset-2011", "2"), 1), (("poole-2017", "3"), 2)):
         hit = by_key[key]
-        w_dense, w_keyword = FUSION_WEIGHTS
-        expected = w_dense / (RRF_K + dense_rank) + w_keyword / (RRF_K + keyword_rank.index(key) + 1)
+        w_dense, w_keyword = settings.tuning.fusion_weights
+        rrf_k = settings.tuning.rrf_k
+        expected = w_dense / (rrf_k + dense_rank) + w_keyword / (rrf_k + keyword_rank.index(key) + 1)
         assert hit.score == pytest.approx(expected)
         assert hit.dense == dict(found.dense)[key] and hit.keyword == dict(found.keyword)[key] > 0
     assert [h.score for h in found.hits] == sorted((h.score for h in found.hits), reverse=True)
@@ -238,7 +240,7 @@ def test_ties_are_broken_by_reading_order(settings, two_reports):
     # the one earlier in the reading order comes first
     settings = dataclasses.replace(settings, retrieval="fused")
     retriever, _ = fake_retriever(settings, two_reports, [("poole-2017", "1", 0, 0.9)])
-    scores = reciprocal_rank_fusion([["x"], ["y"]])
+    scores = reciprocal_rank_fusion([["x"], ["y"]], settings.tuning.rrf_k)
     assert scores["x"] == scores["y"]
     hits = retriever.retrieve("timely good quality", k=2)
     assert hits[0].key == ("dorset-2011", "2")  # keyword rank 1 outweighs dense rank 1
@@ -296,7 +298,7 @@ def test_langchain_adapter_with_a_fake_index(settings, two_reports):
     assert first.metadata == {
         "doc_id": "poole-2017", "locator": "1", "short_title": "Ofsted, Poole 2017", "heading": "Executive summary",
         "kind": "paragraph", "authority": "Borough of Poole", "year": 2017, "voice": Voice.OFSTED.value,
-        "score": pytest.approx(sum(FUSION_WEIGHTS) / 61), "dense": 0.8, "keyword": pytest.approx(first.metadata["keyword"]),
+        "score": pytest.approx(sum(hybrid.settings.tuning.fusion_weights) / 61), "dense": 0.8, "keyword": pytest.approx(first.metadata["keyword"]),
     }
     chain = lc | RunnableLambda(lambda ds: [d.metadata["locator"] for d in ds])
     assert chain.invoke("out-of-hours service") == [d.metadata["locator"] for d in docs]

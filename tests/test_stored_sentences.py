@@ -129,7 +129,6 @@ def test_a_search_of_a_few_reports_finds_what_chroma_finds(stored_chain):
     """The stored chunk vectors, searched here, rank a few reports' chunks as Chroma does
     (exactly, where Chroma's index is approximate)."""
     from rag.model import Filters
-    from rag.retriever import DEPTH_FACTOR
 
     retriever = stored_chain.retriever
     snap = retriever._snapshot
@@ -140,7 +139,7 @@ def test_a_search_of_a_few_reports_finds_what_chroma_finds(stored_chain):
         (vector,) = retriever._embedder.embed_query([question])
         doc_ids = [d for d, r in snap.reports.items() if filters.allows(r.meta)]
         assert 0 < len(doc_ids) < len(snap.reports), filters
-        depth = DEPTH_FACTOR * 5
+        depth = retriever.settings.tuning.depth_factor * 5
         ours = retriever._dense_stored(snap, vector, filters, doc_ids, depth)
         chroma = retriever.index.query(vector, depth, where=filters.where(doc_ids))
         theirs = [((c.doc_id, c.locator), s) for c, s in chroma

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.embedder import Embedder
+from core.grades import GRADES
 from core.sentences import sentences as split_sentences
 
 from .citations import citation
@@ -36,7 +37,7 @@ _FRAME = set(tokenize("Ofsted Ofsted's judgement judged found finds reports repo
                       "council council's records lists made recommendation recommendations grade"))
 
 
-_CRITICAL = set(tokenize("outstanding good adequate inadequate requires improvement"))
+_CRITICAL = set(tokenize(" ".join(GRADES)))  # the grade words, stemmed as the keyword index stems
 
 
 @dataclass(frozen=True)

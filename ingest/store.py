@@ -6,7 +6,7 @@ Layout under ``settings.data_dir``::
     records/             one JSON record per report and its vector files
                          (``ingest/record_files.py``); a record is the commit point
                          of an ingest
-    ingest.lock          held (flock) by a running ingest (``ingest_lock``)
+    ingest.lock          held (flock) by a running ingest (``ingest/lock.py``)
 
 Server mode (``CHROMA_HOST`` set) keeps the chunks on a Chroma server; the records
 still live in the *local* data dir, so every machine that ingests into or answers from
@@ -25,15 +25,11 @@ Chroma types stop at ``ingest/chroma_store.py``: callers get ``Chunk``/``Report`
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import os
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
-from core.errors import BusyError, StoreError, one_line
+from core.errors import StoreError, one_line
 from core.model import Chunk, Report
 from core.settings import Settings
 from . import record_files
@@ -199,35 +195,3 @@ class Index:
         committed = self.hashes()
         self._records.remove_vector_files(lambda doc_id, content_hash: committed.get(doc_id) != content_hash)
         return self._chroma.delete_orphans(committed)
-
-
-# -- lock ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def ingest_lock(settings: Settings) -> Iterator[Path]:
-    """Hold ``data_dir/ingest.lock`` (flock, non-blocking) for the duration."""
-    data_dir = Path(settings.data_dir)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the data folder {data_dir}: {one_line(exc)}; check RAG_DATA_DIR") from None
-    path = data_dir / "ingest.lock"
-    fh = open(path, "a+")
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise BusyError(f"another ingest is running ({path}); wait for it to finish") from None
-            raise StoreError(f"cannot lock {path}: {one_line(exc)}") from None
-        try:
-            fh.seek(0)
-            fh.truncate()
-            fh.write(f"{os.getpid()}\n")
-            fh.flush()
-            yield path
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    finally:
-        fh.close()

@@ -41,9 +41,8 @@ from .sentences import SentenceVectors
 class Index:
     def __init__(self, settings: Settings, *, batch_size: int | None = None):
         self.settings = settings
-        self.records_dir = Path(settings.records_dir)
         self._chroma = ChromaStore(settings, batch_size=batch_size)
-        self._records = RecordFiles(self.records_dir)
+        self._records = RecordFiles(settings.records_dir)
 
     def reopen(self) -> None:
         """See ``ChromaStore.reopen``: the next call opens the Chroma index afresh."""

@@ -50,3 +50,9 @@ class QuestionError(RagError):
 
 class LLMError(RagError):
     """The language model (OpenAI-compatible endpoint or Ollama) cannot be used for this answer."""
+
+
+def one_line(exc: BaseException) -> str:
+    """``exc``'s message on one line (its type's name if it has none), for a RagError's message."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__

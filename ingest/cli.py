@@ -244,7 +244,8 @@ def _cmd_records(args, settings: Settings) -> int:
 
 
 def _cmd_remove(args, settings: Settings) -> int:
-    from .store import Index, ingest_lock
+    from .lock import ingest_lock
+    from .store import Index
 
     index = Index(settings)
     with ingest_lock(settings):

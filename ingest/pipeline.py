@@ -34,7 +34,8 @@ from .parser import PARSER_VERSION, parse
 from .readers import SUPPORTED_SUFFIXES, read_text
 from .sentences import embed_sentences
 from core.settings import Settings
-from .store import Index, ingest_lock
+from .lock import ingest_lock
+from .store import Index
 
 Status = Literal["added", "replaced", "unchanged", "failed"]
 # progress(done, total, path, result): result is None when ``path`` starts, then the

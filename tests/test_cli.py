@@ -11,7 +11,7 @@ import pytest
 
 from conftest import _write_corpus, report_text
 from core.settings import Settings
-from ingest.store import ingest_lock
+from ingest.lock import ingest_lock
 
 pytestmark = pytest.mark.integration  # real model + Chroma in a subprocess; ~10 s in all
 

@@ -24,7 +24,7 @@ from conftest import CORPUS, ROOT, _write_corpus, chroma_at, make_pdf, report_te
 from core.errors import RagError, StoreError
 from ingest.pipeline import Ingestor
 from core.settings import Settings
-from ingest import store
+from ingest import record_files
 from ingest.store import Index
 
 pytestmark = pytest.mark.integration
@@ -86,7 +86,7 @@ def assert_consistent(settings: Settings, expected_ids: list[str], context: str 
     chunks its record counts, all carrying the record's content hash; no other chunk;
     no id twice; the vector index answers for every report. Returns doc_id -> chunks."""
     index = Index(settings)
-    index._collection()
+    index._chroma.collection()
     index.reopen()  # what is on disk, not a vector index this process loaded before the ingest
     why = f" ({context})" if context else ""
     infos = index.record_infos()
@@ -94,15 +94,15 @@ def assert_consistent(settings: Settings, expected_ids: list[str], context: str 
     assert sorted(infos) == sorted(expected_ids), f"records {sorted(infos)} != {sorted(expected_ids)}{why}"
     assert sorted(hashes) == sorted(expected_ids), f"records without a content hash{why}"
     # beside each record, its version's chunk and sentence vectors and nothing else
-    vectors = {index._vectors_path(doc_id, h, suffix).name
-               for doc_id, h in hashes.items() for suffix in store._VECTOR_FILES}
+    vectors = {index._records.vectors_path(doc_id, h, suffix).name
+               for doc_id, h in hashes.items() for suffix in record_files.VECTOR_FILES}
     leftovers = [p.name for p in settings.records_dir.iterdir() if p.suffix != ".json" and p.name not in vectors]
     assert not leftovers, f"temp or orphan files left in records/: {leftovers}{why}"
     unreadable = [doc_id for doc_id, h in hashes.items()
                   if index.sentence_vectors(doc_id, h) is None or index.chunk_vectors(doc_id, h) is None]
     assert not unreadable, f"reports without their vectors: {unreadable}{why}"
 
-    got = index._collection().get(include=["metadatas"])
+    got = index._chroma.collection().get(include=["metadatas"])
     ids, metas = got["ids"], got["metadatas"]
     assert len(ids) == len(set(ids)), f"duplicate chunk ids{why}"
     orphans = [(cid, (m or {}).get("doc_id"), ((m or {}).get("content_hash") or "")[:12])
@@ -123,7 +123,7 @@ def assert_consistent(settings: Settings, expected_ids: list[str], context: str 
     # The vector index itself (not only the metadata) survived: each report's first
     # chunk, queried with its own stored vector, is its own nearest neighbour.
     for doc_id in expected_ids:
-        first = index._collection().get(where={"doc_id": doc_id}, limit=1, include=["embeddings"])
+        first = index._chroma.collection().get(where={"doc_id": doc_id}, limit=1, include=["embeddings"])
         vector = list(map(float, first["embeddings"][0]))
         hits = index.query(vector, 3, where={"doc_id": doc_id})
         exact = [chunk.chunk_id for chunk, similarity in hits if similarity > 0.999]  # a twin may tie
@@ -199,7 +199,7 @@ def test_ingest_killed_at_a_random_point_then_rerun_leaves_a_consistent_index(tm
     probe = Index(settings)
     stored = probe.count()
     of_committed = sum(info.get("chunks", 0) for info in probe.record_infos().values())
-    probe._client.close()  # let the re-run have the folder to itself
+    probe._chroma._client.close()  # let the re-run have the folder to itself
     context += f"; chunks left {stored}, of committed reports {of_committed}"
 
     again = _run_ingest(settings.data_dir, folder)

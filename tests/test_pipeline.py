@@ -8,7 +8,8 @@ import pytest
 from conftest import SpyEmbedder, report_text
 from core.errors import BusyError, ConfigError, NotFoundError
 from ingest.pipeline import FileResult, Ingestor, expand
-from ingest.store import Index, ingest_lock
+from ingest.lock import ingest_lock
+from ingest.store import Index
 
 pytestmark = pytest.mark.integration
 

@@ -7,12 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from ingest import store
+from ingest import chroma_store, record_files
 from ingest.chunker import Chunker
 from core.errors import BusyError, NotFoundError, StoreError
 from ingest.sentences import SENTENCES_VERSION, embed_sentences, sentence_texts
 from ingest.serialize import report_from_dict, report_to_dict
-from ingest.store import Index, ingest_lock
+from ingest.lock import ingest_lock
+from ingest.store import Index
 
 # -- pure (no model, no Chroma) --------------------------------------------------------------
 
@@ -48,7 +49,7 @@ def test_records_are_read_without_chroma(settings, make_report):
     assert index.current_hash("nope") is None
     with pytest.raises(NotFoundError, match="python -m ingest list"):
         index.report("nope")
-    assert index._col is None  # nothing above needed Chroma
+    assert index._chroma._col is None  # nothing above needed Chroma
 
 
 def test_corrupt_or_unsafe_records_are_store_errors(settings):
@@ -83,7 +84,7 @@ def files_of(report) -> list[str]:
 
 def snapshot(index: Index, settings):
     """Everything a failed replace must leave exactly as it was."""
-    got = index._collection().get(include=["metadatas", "documents"])
+    got = index._chroma.collection().get(include=["metadatas", "documents"])
     chunks = sorted(zip(got["ids"], got["documents"], [json.dumps(m, sort_keys=True) for m in got["metadatas"]]))
     records = {}
     if settings.records_dir.exists():
@@ -179,7 +180,7 @@ def test_failure_in_the_middle_of_replace_leaves_the_index_as_it_was(
     chunks = Chunker(settings).chunk(new)
     vectors = embedder.embed([c.embed_text for c in chunks])
     sentences = embed_sentences(new.paragraphs, embedder)
-    col = index._collection()
+    col = index._chroma.collection()
     real_upsert = col.upsert
     calls = []
 
@@ -209,7 +210,7 @@ def test_failure_writing_the_record_leaves_the_index_as_it_was(index, embedder, 
     def no_space(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "_write_json", no_space)
+    monkeypatch.setattr(record_files, "_write_json", no_space)
     with pytest.raises(StoreError, match="No space left"):
         index.replace(new, chunks, vectors, sentences=embed_sentences(new.paragraphs, embedder))
     assert snapshot(index, settings) == before  # the new version's sentence vectors are gone too
@@ -224,7 +225,7 @@ def test_interrupt_during_replace_rolls_back_and_propagates(index, embedder, set
     def interrupted(path, data):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "_write_json", interrupted)
+    monkeypatch.setattr(record_files, "_write_json", interrupted)
     with pytest.raises(KeyboardInterrupt):
         index.replace(new, chunks, vectors)
     assert index.count() == 0 and index.reports() == []
@@ -244,19 +245,19 @@ def test_repair_removes_orphans_of_a_killed_run(index, embedder, settings, make_
     # a killed run: chunks of a new version were added, the records file never written
     killed = make_report(paragraphs=[("1", ("S",), "Half-ingested new version.")])
     chunks = Chunker(settings).chunk(killed)
-    index._collection().add(
+    index._chroma.collection().add(
         ids=[c.chunk_id for c in chunks],
         embeddings=embedder.embed([c.embed_text for c in chunks]),
         documents=[c.text for c in chunks],
-        metadatas=[store._to_chroma_metadata(c) for c in chunks],
+        metadatas=[chroma_store._to_chroma_metadata(c) for c in chunks],
     )
     # ...and chunks of a report whose records file is gone altogether
     ghost = make_report("ghost-2015")
     put(index, embedder, ghost, settings)
     (settings.records_dir / "ghost-2015.json").unlink()
     # ...and the killed run's sentence vectors, and a temp file it was writing
-    for suffix in store._VECTOR_FILES:
-        store._write_npy(index._vectors_path(killed.doc_id, killed.content_hash, suffix), np.zeros((1, 384), np.float32))
+    for suffix in record_files.VECTOR_FILES:
+        record_files._write_npy(index._records.vectors_path(killed.doc_id, killed.content_hash, suffix), np.zeros((1, 384), np.float32))
     (settings.records_dir / f".{killed.doc_id}.x.sentences.1234.tmp").write_bytes(b"half")
     assert index.count() == 3 + 1 + 3 and len(vector_files(settings)) == 6
 
@@ -292,7 +293,7 @@ def test_is_current_notices_missing_chunks(index, embedder, settings, make_repor
     report = make_report()
     put(index, embedder, report, settings)
     assert index.is_current(report.doc_id, report.content_hash)
-    index._collection().delete(ids=[index.chunks(report.doc_id)[0].chunk_id])
+    index._chroma.collection().delete(ids=[index.chunks(report.doc_id)[0].chunk_id])
     assert not index.is_current(report.doc_id, report.content_hash)
 
 

@@ -28,6 +28,7 @@ from core.sentences import sentences
 from .keyword import tokenize
 from .model import Draft, Hit
 from .question import answer_type, role_asked, spelled_out, type_strength
+from .turn import Turn
 
 W_DENSE, W_WORDS, W_TYPE, W_RANK = 0.45, 0.35, 0.15, 0.05
 # Chosen on the eval set (python -m evals run): 0.40 answered more questions than 0.45
@@ -58,6 +59,13 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.sentence_vectors = sentence_vectors
+
+    def draft(self, turn: Turn) -> Draft:
+        """The chain's ``Answerer``: the question as answered, scored on its own words."""
+        return self.answer(turn.standalone, turn.hits, words=turn.reading.topic, vector=turn.vector)
+
+    def condense(self, question: str, history) -> None:
+        return None  # no model to rewrite a follow-up: the chain reads it (question.follow_up)
 
     def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None,
                vector: Sequence[float] | None = None) -> Draft:

@@ -1,17 +1,26 @@
-"""The answer chain: question -> filters -> records or retrieval -> answerer -> guard -> Answer.
+"""The answer chain: a question in, a cited Answer (or an abstention) out.
 
-Built as a LangChain Runnable (``AnswerChain.runnable``) from four steps, each a
-plain method over a dict; ``ask`` invokes it. The offline extractive answerer is
-the default; ``settings.llm`` ('openai' or 'ollama') swaps in an LLM through
-LangChain's chat-model interface. Either way the guard checks every sentence
-and only retrieved paragraphs can be cited.
+``ask`` passes a ``Turn`` (rag/turn.py) through four stages, each a plain method that
+returns a copy with more filled in:
+
+1. ``_read``: the question checked; a follow-up made to stand alone (by the LLM, or
+   offline by question.follow_up); read (question.read); the filters it implies and
+   the reports they allow.
+2. ``_evidence``: the records' answer with the paragraphs it cites (structured.py), or
+   retrieval's hits; or why the chain abstains before any draft (``Turn.abstain``).
+3. ``_draft``: the answerer's draft from the hits, unless the records gave one. The
+   answerer (an ``Answerer``) is the offline extractive one unless ``settings.llm``
+   ('openai' or 'ollama') names an LLM, reached through LangChain's chat models.
+4. ``_finish``: the guard checks every sentence against the paragraph it cites, and only
+   retrieved paragraphs can be cited; the Answer, or an abstention naming paragraphs to read.
+
+For LangChain tooling, ``rag.lc.as_runnable(chain)`` is ``ask`` as a Runnable.
 """
 from __future__ import annotations
 
 import re
 import time
 from dataclasses import replace
-from langchain_core.runnables import Runnable, RunnableLambda
 
 from ingest.embedder import Embedder, load_embedder
 from core.errors import NotFoundError
@@ -26,6 +35,7 @@ from .extractive import ExtractiveAnswerer
 from .guard import guard
 from .model import Answer, Citation, Draft, Filters, Hit, Sentence
 from .retriever import HybridRetriever, keep_each_top
+from .turn import Answerer, Turn
 
 ABSTAIN = "The reports in the library do not answer this."
 SUGGESTIONS = 3
@@ -39,10 +49,7 @@ class AnswerChain:
         self._embedder = embedder
         self._chat_model = chat_model  # a LangChain BaseChatModel, given (tests) or made from settings
         self.retriever: HybridRetriever | None = None
-        self.answerer = None
-        self.llm = None
-        self.runnable: Runnable = (RunnableLambda(self._read) | RunnableLambda(self._evidence)
-                                   | RunnableLambda(self._draft) | RunnableLambda(self._finish))
+        self.answerer: Answerer | None = None
 
     def warm_up(self) -> None:
         """Load the model, read the index, build the keyword index (once)."""
@@ -55,8 +62,7 @@ class AnswerChain:
         if self.settings.llm != "none" or self._chat_model is not None:
             from .llm import LLMAnswerer, make_chat_model
 
-            self.llm = LLMAnswerer(self.settings, self._chat_model or make_chat_model(self.settings))
-            self.answerer = self.llm
+            self.answerer = LLMAnswerer(self.settings, self._chat_model or make_chat_model(self.settings))
         else:
             # the hits' sentence vectors from the retriever: stored at ingest, so not embedded again
             self.answerer = ExtractiveAnswerer(embedder, self.settings.tuning,
@@ -69,60 +75,59 @@ class AnswerChain:
         self.warm_up()
         return self._embedder
 
+    @property
+    def llm(self):
+        """The LLM answerer, or None offline (the evaluation's judge reuses its chat model)."""
+        return None if isinstance(self.answerer, ExtractiveAnswerer) else self.answerer
+
     def ask(self, question: str, filters: Filters | None = None,
             history: list[tuple[str, str]] | tuple = ()) -> Answer:
         self.warm_up()
-        return self.runnable.invoke({"question": question, "filters": filters or Filters(),
-                                     "history": list(history), "started": time.perf_counter()})
+        turn = Turn(question, filters or Filters(), tuple(history), started=time.perf_counter())
+        return self._finish(self._draft(self._evidence(self._read(turn))))
 
     def hits_for(self, question: str, filters: Filters | None = None) -> list[Hit]:
         """The paragraphs an answer to ``question`` may cite (records or retrieval)."""
         self.warm_up()
-        state = self._read({"question": question, "filters": filters or Filters(), "history": []})
-        return self._evidence(state)["hits"]
+        return list(self._evidence(self._read(Turn(question, filters or Filters()))).hits)
 
-    # -- steps (each takes and returns a dict) ------------------------------------------
-    def _read(self, state: dict) -> dict:
-        text = q_.check(state["question"], self.settings.max_question_chars)
+    # -- stages (each takes the turn and returns it with more filled in) --------------------
+    def _read(self, turn: Turn) -> Turn:
+        asked = q_.check(turn.asked, self.settings.max_question_chars)
         self.retriever.refresh()
         library = [r.meta for r in self.retriever.reports.values()]
         if not library:
             raise NotFoundError("the index is empty: run `python -m ingest corpus/` first")
-        history = state["history"]
-        if history and self.llm:
-            standalone = self.llm.condense(text, history)
-        elif history:
-            standalone = q_.follow_up(text, history[-1][0], library)
-        else:
-            standalone = text
-        question = q_.read(standalone, library)
-        filters = q_.filters_for(question, state["filters"], library)
-        reports = [r for r in self.retriever.reports.values() if filters.allows(r.meta)]
-        return {**state, "text": text, "standalone": standalone, "q": question, "filters": filters,
-                "reports": reports}
+        standalone = self.answerer.condense(asked, turn.history) if turn.history else asked
+        if standalone is None:
+            standalone = q_.follow_up(asked, turn.history[-1][0], library)
+        reading = q_.read(standalone, library)
+        filters = q_.filters_for(reading, turn.filters, library)
+        reports = tuple(r for r in self.retriever.reports.values() if filters.allows(r.meta))
+        return replace(turn, asked=asked, standalone=standalone, reading=reading, filters=filters, reports=reports)
 
-    def _evidence(self, state: dict) -> dict:
-        q, reports = state["q"], state["reports"]
-        if q.unknown_places and len(q.unknown_places) == len(q.places):
-            return {**state, "hits": [], "why": f"The library has no reports for {_and(q.unknown_places)}."}
+    def _evidence(self, turn: Turn) -> Turn:
+        reading, reports = turn.reading, turn.reports
+        if reading.unknown_places and len(reading.unknown_places) == len(reading.places):
+            return replace(turn, abstain=f"The library has no reports for {_and(reading.unknown_places)}.")
         if not reports:
-            return {**state, "hits": [], "why": f"No report in the library matches {_describe(state['filters'])}."}
-        hits, best, vector = self._search(state["standalone"], state["filters"])
-        state = {**state, "vector": vector}  # the question's embedding, for the answerer
-        from_records = structured.answer(q, reports)
-        if from_records is None and q.intent == "grade" and any(r.judgements for r in reports):
+            return replace(turn, abstain=f"No report in the library matches {_describe(turn.filters)}.")
+        hits, best, vector = self._search(turn.standalone, turn.filters)
+        turn = replace(turn, hits=tuple(hits), vector=vector)
+        from_records = structured.answer(reading, list(reports))
+        if from_records is None and reading.intent == "grade" and any(r.judgements for r in reports):
             # The grades are all in the records: a grade they do not hold was not given.
-            return {**state, "hits": hits, "why": "The reports searched record no judgement for that."}
+            return replace(turn, abstain="The reports searched record no judgement for that.")
         if from_records is not None:
             # Records first; the text hits follow, so a reader sees the prose around them too.
             draft, record_hits = from_records
             known = {h.key for h in record_hits}
-            return {**state, "hits": record_hits + [h for h in hits if h.key not in known], "draft": draft}
-        if not hits or (best < self.settings.abstain_below and not q_.spelled_out(q.text)):
+            return replace(turn, hits=tuple(record_hits + [h for h in hits if h.key not in known]), draft=draft)
+        if not hits or (best < self.settings.abstain_below and not q_.spelled_out(reading.text)):
             # (an abbreviation is asked after by its letters, which embed like little else:
             # the answerer looks for where a report spells it out)
-            return {**state, "hits": hits, "why": ""}
-        return {**state, "hits": hits}
+            return replace(turn, abstain="")
+        return turn
 
     def _search(self, question: str, filters: Filters) -> tuple[list[Hit], float, list[float]]:
         """Retrieval, and the question's embedding; a question comparing councils or years
@@ -141,50 +146,49 @@ class AnswerChain:
         keys = keep_each_top(order, [[h.key for h in r.hits[:1]] for r in found], k)[:k]
         return [pool[key] for key in keys], max(r.best_dense for r in [joint, *found]), vector
 
-    def _draft(self, state: dict) -> dict:
-        if "draft" in state or "why" in state:
-            return state
-        if self.llm is not None:
-            reply = self.llm.answer_with_details(state["standalone"], state["hits"], state["history"])
-            return {**state, "draft": reply.draft, "invalid_markers": reply.invalid_markers}
-        draft = self.answerer.answer(state["standalone"], state["hits"], words=state["q"].topic,
-                                     vector=state.get("vector"))
-        hits = list(state["hits"])
-        return {**state, "draft": _lists_in_full(draft, hits, state["reports"]), "hits": hits}
+    def _draft(self, turn: Turn) -> Turn:
+        if turn.draft is not None or turn.abstain is not None:
+            return turn
+        draft = self.answerer.draft(turn)
+        if isinstance(self.answerer, ExtractiveAnswerer):  # it quotes; an LLM writes its own sentences
+            draft, hits = _lists_in_full(draft, turn.hits, turn.reports)
+            return replace(turn, draft=draft, hits=hits)
+        return replace(turn, draft=draft)
 
-    def _finish(self, state: dict) -> Answer:
-        hits: list[Hit] = state["hits"]
-        draft: Draft | None = state.get("draft")
-        searched = tuple(r.meta.short_title for r in state["reports"])
+    def _finish(self, turn: Turn) -> Answer:
+        hits, draft = turn.hits, turn.draft
+        searched = tuple(r.meta.short_title for r in turn.reports)
         name = "records" if any(h.source == "record" for h in hits) else self.answerer.name
-        base = dict(question=state["text"], standalone=state["standalone"], searched=searched, answerer=name,
-                    filters=state["filters"],
+        base = dict(question=turn.asked, standalone=turn.standalone, searched=searched, answerer=name,
+                    filters=turn.filters,
                     retrieved=tuple(h.key for h in hits))
         if draft is None or draft.abstain:
-            return self._abstain(state, hits, base, state.get("why", ""))
+            return self._abstain(turn, base, turn.abstain or "")
         checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold,
                         self.settings.tuning.lexical_min)
         if not checked.sentences:
-            return self._abstain(state, hits, base, "", unsupported=checked.unsupported)
+            return self._abstain(turn, base, "", unsupported=checked.unsupported)
         text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))
         return Answer(text=text, sentences=checked.sentences, citations=checked.citations, abstained=False,
                       unsupported_sentences=checked.unsupported,
-                      removed_citations=checked.removed + state.get("invalid_markers", 0),
-                      latency_ms=_ms(state), **base)
+                      removed_citations=checked.removed + draft.invalid_markers,
+                      latency_ms=_ms(turn), **base)
 
-    def _abstain(self, state: dict, hits: list[Hit], base: dict, why: str, unsupported: int = 0) -> Answer:
+    def _abstain(self, turn: Turn, base: dict, why: str, unsupported: int = 0) -> Answer:
         text = " ".join(filter(None, [ABSTAIN, why]))
-        near = [h for h in hits if h.source == "text"][:SUGGESTIONS]
+        near = [h for h in turn.hits if h.source == "text"][:SUGGESTIONS]
         if near:
             text += " You may want to read: " + "; ".join(c.label for c in _suggest(near)) + "."
         return Answer(text=text, sentences=(), citations=(), abstained=True, suggestions=_suggest(near),
-                      unsupported_sentences=unsupported, latency_ms=_ms(state), **base)
+                      unsupported_sentences=unsupported, latency_ms=_ms(turn), **base)
 
 
-def _lists_in_full(draft: Draft, hits: list[Hit], reports) -> Draft:
+def _lists_in_full(draft: Draft, hits: tuple[Hit, ...], reports) -> tuple[Draft, tuple[Hit, ...]]:
     """A quoted sentence that introduces a list ('Our six priorities are:') is followed by
-    the list's items, each cited (added to ``hits``): the lead-in alone answers nothing."""
+    the list's items, each cited: the lead-in alone answers nothing. Returns the draft and
+    the hits with the items added (``hits`` itself is left as it is)."""
     by_id = {r.doc_id: r for r in reports}
+    hits = list(hits)
     out = []
     for text, refs in draft.sentences:
         out.append((text, refs))
@@ -199,7 +203,7 @@ def _lists_in_full(draft: Draft, hits: list[Hit], reports) -> Draft:
                 if not known:
                     hits.append(Hit(hit.meta, p, score=hit.score, source="text"))
                 out.append((p.text, (known[0] if known else len(hits) - 1,)))
-    return replace(draft, sentences=tuple(dict.fromkeys(out)))  # an item quoted already is said once
+    return replace(draft, sentences=tuple(dict.fromkeys(out))), tuple(hits)  # an item quoted already is said once
 
 
 def _suggest(hits: list[Hit]):
@@ -240,8 +244,8 @@ def _render(sentences: tuple[Sentence, ...], citations: tuple[Citation, ...]) ->
     return [f"{_VOICE_LEAD[v]} {' '.join(lines)}" for v, lines in groups.items()]
 
 
-def _ms(state: dict) -> float:
-    return (time.perf_counter() - state["started"]) * 1000
+def _ms(turn: Turn) -> float:
+    return (time.perf_counter() - turn.started) * 1000
 
 
 def _and(items) -> str:

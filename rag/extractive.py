@@ -28,81 +28,11 @@ from core.tuning import Tuning
 
 from .keyword import tokenize
 from .model import Draft, Hit
-from .question import role_asked, spelled_out
+from .question import answer_type, role_asked, spelled_out, type_strength
+from .turn import Turn
 
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_DATE = re.compile(rf"\b{_MONTH}\b|\b(19|20)\d\d\b|\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|\b\d\d?[./]\d\d?[./]\d\d", re.I)
-# Whole dates ('12 - 23 September 2011', '1st April 2019', '01.07.2020'): their digits are no count.
-_DATES = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?(\s*-\s*\d{{1,2}}(st|nd|rd|th)?)?\s+{_MONTH}(\s+(19|20)\d\d)?\b|"
-                    rf"\b{_MONTH}\s+(19|20)\d\d\b|\b\d\d?[./]\d\d?[./]\d{{2,4}}\b|\b(19|20)\d\d\b", re.I)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                     r"thirty|forty|fifty|hundred)\b", re.I)
 # A question about a figure or table ('What does figure 4 show?') may be answered by its caption.
 _PICTURE_ASKED = re.compile(r"\b(figure|fig|table|chart|graph|diagram|image|photo)\s*\d", re.I)
-_SOME = re.compile(r"\b(half|quarter|majority|minority|all|none)\b", re.I)  # a count, vaguely
-# Two capitalised words that are not a title or a place: 'Lynne Staines', 'Sara Tough'.
-_NOT_NAME = set("""The This That These Our Their Its A An In On At Of For And Or To By With From Dorset Poole Darlington
-Bournemouth Council County Borough Children Childrens Children's Services Service Director Executive Cabinet Member
-Ofsted Local Authority Safeguarding Board Team Lead Chair Head Care Plan Social Workers Young People Looked After
-Inspection Inspectors Report Summary Health NHS Trust Police Partnership Strategic Senior Manager Managers Assistant
-Corporate Deputy Officer Quality Assurance Education Early Help Court Family Families Youth Offending School Schools
-Virtual Group Panel Forum Hub Front Door People Her Majesty's Majesty Inspector Inspectors Data Analyst Government
-Office Standards Skills Piccadilly Gate Store Street Manchester January February March April May June July August
-September October November December Monday Tuesday Wednesday Thursday Friday Covid Pan Multi Agency Portfolio Holder
-Leader Alliance Members Member Chief Deputy Working Together Strengthening Thrive Plan Strategy""".split())
-_BODY = re.compile(r"\b[A-Z]\w+ (Borough |County |City )?Council\b|\bBorough of [A-Z]\w+|\bNHS\b|"
-                   r"\b[A-Z]\w+ (Trust|Police|Constabulary|Commission)\b")
-_GRADE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires improvement)\b", re.I)
-_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
-
-
-# What a question asks for, by its words: the first that matches wins.
-_ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
-    ("name", r"\b(name of|called)\b"),
-    ("person", r"\bwho\b|\bwhich\b.*\b(member|director|officer|inspector|chair|councillor|person)\b"),
-    ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\b.*\brate\b(?! of)"),
-    ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
-    # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.
-    ("money", r"\b(what|how much)\b.*\b(budget|cost|spend|spent|funding|investment)\b(?! (cuts?|reductions?))"
-              r"|\bcost\b"),
-    ("number", r"\b(how many|how much|number of|how far)\b"),
-    ("date", r"\b(when|what date|which date|the date|what year|how long|since when|by when|timescale|deadline)\b"),
-))
-
-
-def answer_type(question: str) -> str | None:
-    q = question.lower()
-    return next((kind for kind, pattern in _ASKS if pattern.search(q)), None)
-
-
-def has_type(text: str, kind: str | None) -> bool:
-    return type_strength(text, kind) > 0
-
-
-def type_strength(text: str, kind: str | None) -> float:
-    """How well ``text`` holds what a question of ``kind`` asks for: 1.0, or 0.5 for a
-    vague count only ('the majority'), 0.0 for none."""
-    if kind == "number":
-        undated = _DATES.sub(" ", text)  # a date's digits are no count
-        return 1.0 if _NUMBER.search(undated) else 0.5 if _SOME.search(undated) else 0.0
-    return 1.0 if _has(text, kind) else 0.0
-
-
-def _has(text: str, kind: str | None) -> bool:
-    if kind == "date":
-        return bool(_DATE.search(text))
-    if kind == "rate":  # '35 per 10,000', '62.1%', 'a rate of ...'
-        return bool(re.search(r"\d\s*%|\bper (cent|\d)|\d+ per \d|\brate of \d", text))
-    if kind == "money":
-        return bool(re.search(r"£\s*\d|\d\s*(million|m|k)\b", text))
-    if kind == "grade":
-        return bool(_GRADE.search(text))
-    named = any(a not in _NOT_NAME and b not in _NOT_NAME for a, b in _NAME.findall(text))
-    if kind == "name":
-        return named
-    if kind == "person":  # 'who': a person, or a body ('Borough of Poole', 'Bournemouth Borough Council')
-        return named or bool(_BODY.search(text))
-    return True
 
 
 # (key, paragraph) pairs -> each one's sentence vectors, rows as ingest.sentences.sentence_texts
@@ -120,6 +50,13 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.tuning = tuning
         self.sentence_vectors = sentence_vectors
+
+    def draft(self, turn: Turn) -> Draft:
+        """The chain's ``Answerer``: the question as answered, scored on its own words."""
+        return self.answer(turn.standalone, turn.hits, words=turn.reading.topic, vector=turn.vector)
+
+    def condense(self, question: str, history) -> None:
+        return None  # no model to rewrite a follow-up: the chain reads it (question.follow_up)
 
     def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None,
                vector: Sequence[float] | None = None) -> Draft:

@@ -1,21 +1,30 @@
-"""LangChain adapter: ``ReportRetriever``, a ``BaseRetriever`` over ``HybridRetriever``.
+"""LangChain adapters: ``ReportRetriever``, a ``BaseRetriever`` over ``HybridRetriever``,
+and ``as_runnable``, the answer chain (``AnswerChain.ask``) as a ``Runnable``.
 
-For LCEL chains and LangChain tooling only; the rest of rag/ uses ``HybridRetriever``
-and ``Hit`` directly. LangChain ``Document``s are made here and nowhere else::
+For LCEL chains and LangChain tooling only; the rest of rag/ uses ``HybridRetriever``,
+``Hit`` and ``AnswerChain`` directly. LangChain ``Document``s are made here and nowhere else::
 
     hybrid = HybridRetriever(settings); hybrid.warm_up()
     retriever = ReportRetriever(retriever=hybrid, filters=Filters(authority="Borough of Poole"), k=5)
     docs = retriever.invoke("out-of-hours service")
     chain = retriever | RunnableLambda(lambda docs: [d.metadata["locator"] for d in docs])
+
+    answers = as_runnable(AnswerChain(settings))
+    answers.invoke("When was Poole inspected?")  # an Answer
+    answers.invoke({"question": "And its grades?", "filters": Filters(year=2017),
+                    "history": [("When was Poole inspected?", "...")]})
+    labels = answers | RunnableLambda(lambda a: [c.label for c in a.citations])
 """
 from __future__ import annotations
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import Field
 
-from .model import Filters, Hit
+from .chain import AnswerChain
+from .model import Answer, Filters, Hit
 from .retriever import HybridRetriever
 
 
@@ -50,3 +59,11 @@ def to_document(hit: Hit) -> Document:
             "keyword": hit.keyword,
         },
     )
+
+
+def as_runnable(chain: AnswerChain) -> Runnable:
+    """``chain.ask`` as a Runnable: input a question, or a dict of ``ask``'s arguments
+    (``question``, and ``filters``, ``history`` if wanted); output the ``Answer``."""
+    def ask(given: str | dict) -> Answer:
+        return chain.ask(given) if isinstance(given, str) else chain.ask(**given)
+    return RunnableLambda(ask, name="AnswerChain")

@@ -6,6 +6,8 @@ source(s) it used; we map each marker back to the retrieved paragraph. Small mod
 get printed paragraph numbers wrong, but they can copy a [3]. The faithfulness guard
 (not here) then checks each sentence against the paragraph it cites.
 
+``LLMAnswerer`` is the chain's ``Answerer`` (rag/turn.py) when ``settings.llm`` names a
+model: ``draft(turn)`` answers, ``condense`` rewrites a follow-up to stand alone.
 LangChain types stop at this module: callers get ``Draft``/``LLMReply`` and plain
 strings, and provider exceptions become one-line ``LLMError``s.
 """
@@ -21,6 +23,7 @@ from core.errors import ConfigError, LLMError
 from core.settings import Settings
 
 from .model import Draft, Hit
+from .turn import Turn
 
 if TYPE_CHECKING:  # keep the offline path free of LangChain imports at load time
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -115,14 +118,18 @@ class Sources:
 
 @dataclass(frozen=True)
 class LLMReply:
-    draft: Draft
-    invalid_markers: int  # markers that pointed at no source shown (the guard reports them as removed)
+    draft: Draft  # its invalid_markers: markers that pointed at no source shown
     raw: str  # the model's reply as text, before parsing
     shown: int = 0  # how many hits the model saw
 
+    @property
+    def invalid_markers(self) -> int:
+        return self.draft.invalid_markers
+
 
 class LLMAnswerer:
-    """``answer(question, hits, history) -> Draft`` with an LLM writing the sentences."""
+    """``answer(question, hits, history) -> Draft`` with an LLM writing the sentences;
+    ``draft(turn)`` is the same for the chain."""
 
     def __init__(self, settings: Settings, chat_model: "BaseChatModel"):
         self.settings = settings
@@ -133,6 +140,9 @@ class LLMAnswerer:
 
     # -- public ---------------------------------------------------------------------
 
+    def draft(self, turn: Turn) -> Draft:
+        return self.answer(turn.standalone, turn.hits, turn.history)
+
     def answer(self, question: str, hits: Sequence[Hit], history: Sequence[tuple[str, str]] = ()) -> Draft:
         return self.answer_with_details(question, hits, history).draft
 
@@ -141,7 +151,7 @@ class LLMAnswerer:
         sources = self.render_sources(hits)
         if sources.shown == 0:
             # nothing to answer from: asking the model would only invite its own knowledge
-            return LLMReply(Draft(sentences=(), abstain=True), 0, "", 0)
+            return LLMReply(Draft(sentences=(), abstain=True), "", 0)
         messages = _answer_prompt().format_messages(
             sources=sources.text, question=question.strip(), history=_history_messages(history))
         raw = self._invoke(messages)
@@ -414,8 +424,8 @@ def parse_reply(raw: str, shown: int) -> LLMReply:
             elif sentence:
                 sentences.append((sentence, cited))
     if not sentences or (abstained and not any(cited for _, cited in sentences)):
-        return LLMReply(Draft(sentences=(), abstain=True), invalid, raw, shown)
-    return LLMReply(Draft(sentences=tuple(sentences)), invalid, raw, shown)
+        return LLMReply(Draft(sentences=(), abstain=True, invalid_markers=invalid), raw, shown)
+    return LLMReply(Draft(sentences=tuple(sentences), invalid_markers=invalid), raw, shown)
 
 
 def _normalise_markers(text: str) -> str:

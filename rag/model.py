@@ -95,6 +95,7 @@ class Draft:
     sentences: tuple[tuple[str, tuple[int, ...]], ...]  # (sentence, indexes into the hits list)
     abstain: bool = False
     note: str = ""  # e.g. 'Poole 2017 made 15 recommendations.' (already inside sentences)
+    invalid_markers: int = 0  # an LLM's markers that named no source shown: the answer counts them removed
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from core.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 from core.sentences import sentences as split_sentences
 
-from .extractive import answer_type, has_type
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
-from .question import YEAR, Question
+from .question import YEAR, Question, answer_type, has_type
 
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about

@@ -9,6 +9,7 @@ from core.errors import NotFoundError, QuestionError
 from core.settings import Settings
 from rag.chain import ABSTAIN, AnswerChain
 from rag.model import Filters
+from rag.turn import Turn
 
 pytestmark = pytest.mark.integration
 
@@ -224,3 +225,36 @@ def test_a_caption_is_not_an_answer():
     assert not _CAPTION.match("Figure 10 shows the rate of 45 per 10,000.")
     assert not _CAPTION.match("In table 2 the figures show a rise.")
     assert _PICTURE_ASKED.search("What does figure 4 show?") and not _PICTURE_ASKED.search("What do the figures show?")
+
+
+def test_each_stage_returns_a_new_turn_and_leaves_the_one_it_was_given(chain):
+    priorities = "What are the six priorities in Dorset's Children, Young People and Families Plan?"
+    found = chain._evidence(chain._read(Turn(priorities, Filters())))
+    assert found.abstain is None and found.draft is None and found.hits
+    drafted = chain._draft(found)
+    # the list's items are cited from new hits, after the ones retrieval found, which stay as they were
+    assert len(drafted.hits) > len(found.hits) and drafted.hits[:len(found.hits)] == found.hits
+    assert found.draft is None and drafted.draft.sentences
+    leeds = chain._evidence(chain._read(Turn("What grade did Ofsted give Leeds?", Filters())))
+    assert leeds.abstain == "The library has no reports for Leeds." and chain._draft(leeds) is leeds
+
+
+def test_the_chain_as_a_langchain_runnable(chain):
+    from dataclasses import replace
+
+    from langchain_core.runnables import RunnableLambda
+
+    from rag.lc import as_runnable
+
+    question = "What grade did Ofsted give Dorset for being healthy in 2011?"
+    answers = as_runnable(chain)
+    answer = answers.invoke(question)
+    assert replace(answer, latency_ms=0) == replace(chain.ask(question), latency_ms=0)
+    labels = answers | RunnableLambda(lambda a: [c.label for c in a.citations])
+    assert labels.invoke(question)[0] == "Ofsted, Dorset 2011, Being healthy grade"
+    poole = answers.invoke({"question": "What does the report say about adoption?",
+                            "filters": Filters(authority="Poole")})
+    assert poole.searched == ("Ofsted, Poole 2017",)
+    follow_up = answers.invoke({"question": "What about Poole?", "history": [("Who led the Ofsted inspection "
+                                                                              "of Dorset in 2011?", "")]})
+    assert follow_up.standalone == "Who led the Ofsted inspection of Poole?"  # the year was Dorset's

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from core.model import Kind
-from rag.extractive import has_type
+from rag.question import has_type
 from rag.fields import Field, fields, labelled, match
 
 

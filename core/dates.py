@@ -8,7 +8,8 @@ from datetime import date
 # Full names before their abbreviations, 'Sept' before 'Sep', so the longest name wins.
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
-_MONTH_NUMBER = {name[:3].lower(): i for i, name in enumerate(MONTHS.split("|")[:12], start=1)}
+MONTH_NAMES = "|".join(MONTHS.split("|")[:12])  # the full names only, January to December
+_MONTH_NUMBER = {name[:3].lower(): i for i, name in enumerate(MONTH_NAMES.split("|"), start=1)}
 
 _DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 _MONTH = rf"\s*(?P<m>(?i:{MONTHS}))\b\.?"

@@ -55,7 +55,7 @@ class Chunker:
                 # chunk ids are built from the order: a duplicate is a parser bug.
                 raise ValueError(f"{report.doc_id}: two paragraphs share order {para.order}")
             seen_orders.add(para.order)
-            if _is_bare_heading(para) or not para.text.strip():
+            if not chunked(para):
                 continue
             header = self.context_header(report, para)
             lead_in = self._clip(para.lead_in.strip(), LEAD_IN_TOKENS)
@@ -243,11 +243,13 @@ def _value(enum_or_str) -> str:
     return getattr(enum_or_str, "value", enum_or_str)
 
 
-def _is_bare_heading(para: Paragraph) -> bool:
-    """A HEADING paragraph that only repeats its own heading-path leaf adds nothing."""
-    if para.kind is not Kind.HEADING:
+def chunked(para: Paragraph) -> bool:
+    """Does ``para`` get chunks (and so can it be a hit)? Not when it is empty, nor when it
+    is a HEADING that only repeats its own heading-path leaf: it adds nothing."""
+    if not para.text.strip():
         return False
-    return bool(para.heading_path) and _norm(para.text) == _norm(para.heading_path[-1])
+    return not (para.kind is Kind.HEADING and para.heading_path
+                and _norm(para.text) == _norm(para.heading_path[-1]))
 
 
 def _norm(s: str) -> str:

@@ -9,9 +9,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from core.dates import MONTHS
+from core.dates import MONTH_NAMES, MONTHS
 from core.errors import QuestionError
-from core.grades import normalise_grade
+from core.grades import GRADE_WORDS, normalise_grade
 from core.model import ReportMeta
 
 from .authorities import places_named
@@ -22,7 +22,7 @@ YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question nam
 # 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
 # published later gives; not the year of the report.
 _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
-_GRADE_WORDS = re.compile(
+_ASKS_GRADE = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
     r"requires? improvement|record of main findings|summary table)\b"
     r"|\b(did|does|do)\b[^?]*\brate\b(?! of)", re.I)  # 'How did Ofsted rate ...?', not 'the rate of ...'
@@ -58,7 +58,6 @@ _FRAME = set(tokenize(
     "according latest"))
 
 
-_GRADE_VALUE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?)\b", re.I)
 _VOICE_FRAME = set(tokenize("cabinet committee paper self evaluation self-evaluation members"))
 
 
@@ -136,7 +135,7 @@ def spelled_out(question: str) -> str | None:
 # -- what kind of answer a question asks for, and whether a text holds it ---------------
 # (the extractive answerer scores sentences by it; the records' fields are matched by it)
 
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH = rf"({MONTH_NAMES})"
 _DATE = re.compile(rf"\b{_MONTH}\b|\b(19|20)\d\d\b|\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH}\b|\b\d\d?[./]\d\d?[./]\d\d", re.I)
 # Whole dates ('12 - 23 September 2011', '1st April 2019', '01.07.2020'): their digits are no count.
 _DATES = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?(\s*-\s*\d{{1,2}}(st|nd|rd|th)?)?\s+{_MONTH}(\s+(19|20)\d\d)?\b|"
@@ -156,7 +155,6 @@ September October November December Monday Tuesday Wednesday Thursday Friday Cov
 Leader Alliance Members Member Chief Deputy Working Together Strengthening Thrive Plan Strategy""".split())
 _BODY = re.compile(r"\b[A-Z]\w+ (Borough |County |City )?Council\b|\bBorough of [A-Z]\w+|\bNHS\b|"
                    r"\b[A-Z]\w+ (Trust|Police|Constabulary|Commission)\b")
-_GRADE = re.compile(r"\b(outstanding|good|adequate|inadequate|requires improvement)\b", re.I)
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 
 
@@ -200,7 +198,7 @@ def _has(text: str, kind: str | None) -> bool:
     if kind == "money":
         return bool(re.search(r"£\s*\d|\d\s*(million|m|k)\b", text))
     if kind == "grade":
-        return bool(_GRADE.search(text))
+        return bool(GRADE_WORDS.search(text))
     named = any(a not in _NOT_NAME and b not in _NOT_NAME for a, b in _NAME.findall(text))
     if kind == "name":
         return named
@@ -218,9 +216,9 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_AS_AT.sub(" ", text))))
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
-    grade = bool(_GRADE_WORDS.search(text)) and not recommendation
+    grade = bool(_ASKS_GRADE.search(text)) and not recommendation
     intent = "recommendation" if recommendation else "grade" if grade else "text"
-    grades = tuple(dict.fromkeys(normalise_grade(g) for g in _GRADE_VALUE.findall(text)))
+    grades = tuple(dict.fromkeys(normalise_grade(g) for g in GRADE_WORDS.findall(text)))
     skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME
     topic = tuple(t for t in tokenize(text) if t not in skip and not t.isdigit())
     voice = next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)

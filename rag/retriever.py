@@ -54,9 +54,10 @@ from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
+from ingest.chunker import chunked
 from ingest.embedder import Embedder, load_embedder
 from core.errors import NotFoundError
-from core.model import Kind, Paragraph, Report
+from core.model import Paragraph, Report
 from core.settings import Settings
 from ingest.store import Index
 
@@ -174,7 +175,7 @@ class HybridRetriever:
         for report in reports.values():
             keys = []
             for p in report.paragraphs:
-                if _searchable(p):
+                if chunked(p):  # a paragraph without chunks is never a hit
                     key = (report.doc_id, p.locator)
                     paragraphs[key] = p
                     position[key] = len(position)
@@ -455,15 +456,3 @@ def keyword_text(paragraph: Paragraph) -> str:
     return " ".join(part for part in (" ".join(paragraph.heading_path), paragraph.lead_in, paragraph.text) if part)
 
 
-def _searchable(p: Paragraph) -> bool:
-    """Same rule as the chunker (ingest/chunker.py): a heading that only repeats its
-    own heading-path leaf, or an empty paragraph, has no chunks, so is never a hit."""
-    if not p.text.strip():
-        return False
-    if p.kind is Kind.HEADING and p.heading_path:
-        return _norm(p.text) != _norm(p.heading_path[-1])
-    return True
-
-
-def _norm(s: str) -> str:
-    return " ".join(s.split()).casefold()

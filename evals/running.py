@@ -215,4 +215,4 @@ class AssistantSystem:
     @property
     def chat_model(self):
         """The LangChain chat model the chain answers with (None offline): the judge reuses it."""
-        return self.chain.llm.chat_model if self.chain.llm is not None else None
+        return getattr(self.chain.answerer, "chat_model", None)

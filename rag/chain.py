@@ -75,11 +75,6 @@ class AnswerChain:
         self.warm_up()
         return self._embedder
 
-    @property
-    def llm(self):
-        """The LLM answerer, or None offline (the evaluation's judge reuses its chat model)."""
-        return None if isinstance(self.answerer, ExtractiveAnswerer) else self.answerer
-
     def ask(self, question: str, filters: Filters | None = None,
             history: list[tuple[str, str]] | tuple = ()) -> Answer:
         self.warm_up()

@@ -18,9 +18,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from core.model import Kind, Paragraph, Report
 from core.textnorm import is_subsequence, words
+
+T = TypeVar("T")
 
 KINDS = ("grade", "number", "date", "person", "recommendation", "list", "fact", "comparison", "unanswerable")
 DEFAULT_SET = Path(__file__).resolve().parent / "known_answers.jsonl"
@@ -51,18 +54,27 @@ class KnownAnswer:
 
 
 def load(path: Path = DEFAULT_SET) -> list[KnownAnswer]:
+    return read_jsonl(path, _known_answer)
+
+
+def _known_answer(row: dict) -> KnownAnswer:
+    return KnownAnswer(
+        id=str(row["id"]), question=row["question"], answer=row.get("answer", ""),
+        must_include=tuple(row.get("must_include", ())), evidence=row.get("evidence", ""),
+        doc_id=row.get("doc_id", ""), locator=row.get("locator", ""), kind=row["kind"],
+        locators=tuple(row.get("locators", ())), authority=row.get("authority"), year=row.get("year"),
+        extra={k: v for k, v in row.items() if k not in _FIELDS})
+
+
+def read_jsonl(path: Path, make: Callable[[dict], T]) -> list[T]:
+    """One item per non-blank line of a JSON Lines set; a bad line is a ValueError naming
+    the file and line."""
     items = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            items.append(KnownAnswer(
-                id=str(row["id"]), question=row["question"], answer=row.get("answer", ""),
-                must_include=tuple(row.get("must_include", ())), evidence=row.get("evidence", ""),
-                doc_id=row.get("doc_id", ""), locator=row.get("locator", ""), kind=row["kind"],
-                locators=tuple(row.get("locators", ())), authority=row.get("authority"), year=row.get("year"),
-                extra={k: v for k, v in row.items() if k not in _FIELDS}))
+            items.append(make(json.loads(line)))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: {exc.__class__.__name__}: {exc}") from None
     return items

@@ -58,7 +58,7 @@ from typing import Sequence
 
 from core.grades import normalise_grade
 
-from .gold import KnownAnswer, fold, gold_keys
+from .gold import KnownAnswer, fold, gold_keys, read_jsonl
 from .metrics import Item, QuestionScore, Result, answer_text, faithfulness, recall_at, reciprocal_rank
 
 HERE = Path(__file__).resolve().parent
@@ -108,23 +108,18 @@ class LibraryQuestion:
 
 
 def load(path: Path = LIBRARY_SET) -> list[LibraryQuestion]:
-    items = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            unknown = set(row) - _FIELDS
-            if unknown:
-                raise KeyError(f"unknown field(s) {', '.join(sorted(unknown))}")
-            items.append(LibraryQuestion(
-                id=str(row["id"]), question=row["question"], kind=row["kind"], framework=row.get("framework"),
-                file=row.get("file"), must_include=tuple(row.get("must_include", ())),
-                locators=tuple(row.get("locators", ())), answer=row.get("answer", ""),
-                inspection=row.get("inspection"), compare_with=row.get("compare_with")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{n}: {exc.__class__.__name__}: {exc}") from None
-    return items
+    return read_jsonl(path, _library_question)
+
+
+def _library_question(row: dict) -> LibraryQuestion:
+    unknown = set(row) - _FIELDS
+    if unknown:
+        raise KeyError(f"unknown field(s) {', '.join(sorted(unknown))}")
+    return LibraryQuestion(
+        id=str(row["id"]), question=row["question"], kind=row["kind"], framework=row.get("framework"),
+        file=row.get("file"), must_include=tuple(row.get("must_include", ())),
+        locators=tuple(row.get("locators", ())), answer=row.get("answer", ""),
+        inspection=row.get("inspection"), compare_with=row.get("compare_with"))
 
 
 def is_library_set(path: Path) -> bool:

@@ -29,9 +29,10 @@ CHUNKER_VERSION = "1"
 LEAD_IN_TOKENS = 48
 
 _WORD = re.compile(r"\S+")
-# A word that ends a sentence: '.', '!' or '?', maybe followed by a closing quote
-# or bracket. ';' and ':' count too, as clause ends in long list-like sentences.
-_SENTENCE_END = re.compile(r"[.!?;:][\"'\u2019\u201d)\]]*$")
+# Where a part of an over-long paragraph prefers to end: a word ending a clause ('.',
+# '!', '?', ';' or ':', maybe with a closing quote or bracket). Not a sentence split
+# (core/sentences.py): a clause end is a good cut too, in long list-like sentences.
+_CLAUSE_END = re.compile(r"[.!?;:][\"'\u2019\u201d)\]]*$")
 
 
 class Chunker:
@@ -149,12 +150,12 @@ class Chunker:
         return best
 
     def _prefer_sentence_end(self, text: str, start: int, end: int, ends: list[int]) -> int:
-        """Move ``end`` back to the last sentence end in the window's second half."""
+        """Move ``end`` back to the last clause end in the window's second half."""
         floor = self.max_tokens // 2
         i = bisect_left(ends, end)
         while i >= 0 and ends[i] > start:
             e = ends[i]
-            if _SENTENCE_END.search(text[max(start, e - 4) : e]) and (e == len(text) or text[e].isspace()):
+            if _CLAUSE_END.search(text[max(start, e - 4) : e]) and (e == len(text) or text[e].isspace()):
                 if self.count_tokens(text[start:e]) >= floor:
                     return e
                 break

@@ -1,12 +1,13 @@
 """Choosing by the numbers: the eval set under settings that differ in one thing.
 
-    python evals/compare.py [--set FILE] [--out DIR]
+    python evals/compare.py [--set FILE] [--split dev|test|all] [--out DIR]
 
 Runs the whole set once per variant (retrieval fused/dense/keyword, top-k, the
 abstention threshold, chunks embedded with or without their heading context, another
 embedding model, and the tuned numbers of core/tuning.py) and prints a Markdown table of
 the headline metrics, each row named by what it changed; the README keeps the table. A
 variant that changes what is embedded gets its own index under DIR (ingested on first use).
+It asks the dev split by default: a choice is made on dev and reported on test.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from rich.console import Console
 
 from evals.gold import DEFAULT_SET
-from evals.running import AssistantSystem, ask_all, ensure_index, read_set
+from evals.running import AssistantSystem, ask_all, ensure_index, in_split, read_set
 from ingest.embedder import load_embedder
 from core.settings import Settings
 
@@ -54,9 +55,11 @@ COLUMNS = (("answer correctness", "answer_correctness"), ("recall@1", "evidence_
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python evals/compare.py")
     p.add_argument("--set", type=Path, default=DEFAULT_SET)
+    p.add_argument("--split", choices=("dev", "test", "all"), default="dev",
+                   help="the questions asked (default dev: tune on dev, report on test)")
     p.add_argument("--out", type=Path, default=Path("/tmp/rag-compare"))
     args = p.parse_args(argv)
-    items = read_set(args.set)
+    items = in_split(read_set(args.set), None if args.split == "all" else args.split)
     base = Settings.from_env()
     status = Console(stderr=True)
     rows = []

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from ingest.pipeline import Ingestor  # noqa: E402 (after the offline settings)
 from core.settings import Settings  # noqa: E402 (after the offline settings)
+from ingest.pipeline import Ingestor  # noqa: E402 (after the offline settings)
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 HEADER = (

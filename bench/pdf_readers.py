@@ -59,7 +59,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-
 from bench.machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,8 +147,8 @@ class FileResult:
 
 
 def measure_file(reader: Callable[[Path], str], path: Path, library: Path, pages: int) -> FileResult:
-    from evals.library_agreement import check_paragraphs
     from core.errors import RagError
+    from evals.library_agreement import check_paragraphs
     from ingest.manifest import meta_for
     from ingest.parser import parse
 

@@ -104,8 +104,8 @@ def main(argv: list[str]) -> int:
     import rag.retriever
     import rag.sentence_rank
     import rag.structured
-    from ingest.embedder import SentenceTransformerEmbedder, load_embedder
     from core.settings import Settings
+    from ingest.embedder import SentenceTransformerEmbedder, load_embedder
 
     settings = dataclasses.replace(Settings.from_env(data_dir=args.data), chroma_host=None)
     embedder = load_embedder(settings)

@@ -434,8 +434,8 @@ def transform_text(text: str, copy: Copy, stem: str, headings: set[str], seen: s
     varied (the first pass at distinct paragraphs; ``make_distinct`` is the second).
     ``seen``: the keys of the library's paragraphs so far (the real reports' included);
     updated."""
-    from ingest.parser import detect_layout
     from core.textnorm import normalise
+    from ingest.parser import detect_layout
 
     shape = line_shape(detect_layout(normalise(text).split("\n")).wrap)
     text = _sub_names(text, copy.places, lower="place")

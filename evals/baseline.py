@@ -18,8 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
-from ingest.embedder import Embedder, load_embedder
 from core.settings import Settings
+from ingest.embedder import Embedder, load_embedder
 
 from .check_set import corpus_reports
 from .gold import KnownAnswer, evidence_text, norm

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
 from evals.gold import DEFAULT_SET, load, problems
 from ingest.manifest import load_manifest, meta_for
 from ingest.parser import parse

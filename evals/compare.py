@@ -16,13 +16,12 @@ import dataclasses
 import sys
 from pathlib import Path
 
-
 from rich.console import Console
 
+from core.settings import Settings
 from evals.gold import DEFAULT_SET
 from evals.running import AssistantSystem, ask_all, ensure_index, in_split, read_set
 from ingest.embedder import load_embedder
-from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

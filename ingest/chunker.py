@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from core.tokens import load_encoding
 from core.model import Chunk, Judgement, Kind, Paragraph, Report
 from core.settings import Settings
+from core.tokens import load_encoding
 
 # Bump when chunking changes in a way that needs every report re-chunked.
 CHUNKER_VERSION = "1"

@@ -16,10 +16,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from .cover import Cover, read_cover
 from core.dates import MONTHS
 from core.errors import ParseError, ReadError
 from core.model import ReportMeta, Voice
+
+from .cover import Cover, read_cover
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "authority", "year", "publisher", "report_type", "title", "period")

@@ -28,8 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import grades, textnorm
-from core.grades import (GRADE_LINE, GRADE_SCALE, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_FIELDS, SECTION_GRADE,
-                         field_for, normalise_grade)
+from core.grades import (
+    GRADE_LINE,
+    GRADE_SCALE,
+    GRADED_JUDGEMENT,
+    JUDGEMENT_SENTENCE,
+    SECTION_FIELDS,
+    SECTION_GRADE,
+    field_for,
+    normalise_grade,
+)
 from core.model import GRID, Kind, Paragraph, Report, ReportMeta, Voice
 from core.textnorm import ends_sentence, normalise, starts_lower
 

@@ -25,16 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
+from core.errors import ParseError, RagError
+from core.model import Report, ReportMeta
+from core.settings import Settings
+
 from .chunker import CHUNKER_VERSION, Chunker
 from .embedder import Embedder, for_ingest, make_embedder
-from core.errors import ParseError, RagError
+from .lock import ingest_lock
 from .manifest import load_manifest, meta_for
-from core.model import Report, ReportMeta
 from .parser import PARSER_VERSION, parse
 from .readers import SUPPORTED_SUFFIXES, read_text
 from .sentences import embed_sentences
-from core.settings import Settings
-from .lock import ingest_lock
 from .store import Index
 
 Status = Literal["added", "replaced", "unchanged", "failed"]

@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import docx
+import pypdfium2 as pdfium
 from bs4 import BeautifulSoup, NavigableString
 from bs4.element import PreformattedString
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-import pypdfium2 as pdfium
 
 from core.errors import ReadError
+
 from .pdf_layout import pdf_text
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".html", ".htm"})

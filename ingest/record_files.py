@@ -32,6 +32,7 @@ import numpy as np
 
 from core.errors import NotFoundError, StoreError, one_line
 from core.model import Chunk, Report
+
 from .sentences import SENTENCES_VERSION, SentenceVectors
 from .serialize import report_from_dict, report_to_dict
 

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import re
 
-from core.grades import (FRAMEWORKS, GRADED_JUDGEMENT, JUDGEMENT_SENTENCE, SECTION_GRADE, field_for, framework_for, grade_from_number,
-                     normalise_grade)
+from core.grades import (
+    FRAMEWORKS,
+    GRADED_JUDGEMENT,
+    JUDGEMENT_SENTENCE,
+    SECTION_GRADE,
+    field_for,
+    framework_for,
+    grade_from_number,
+    normalise_grade,
+)
 from core.model import GRID, Judgement, Kind, Paragraph, Recommendation, ReportMeta
 
 # 'What needs to improve?' (ILACS), 'What does the local authority need to improve?' (SIF).

@@ -32,6 +32,7 @@ import numpy as np
 from core.errors import StoreError, one_line
 from core.model import Chunk, Report
 from core.settings import Settings
+
 from . import record_files
 from .chroma_store import ChromaStore
 from .record_files import RecordFiles

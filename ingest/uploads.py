@@ -9,13 +9,14 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .embedder import Embedder
 from core.errors import ParseError, ReadError
-from .manifest import meta_for
 from core.model import ReportMeta
+from core.settings import Settings
+
+from .embedder import Embedder
+from .manifest import meta_for
 from .pipeline import FileResult, Ingestor
 from .readers import SUPPORTED_SUFFIXES, read_text
-from core.settings import Settings
 
 # progress(fraction done, what is happening)
 UploadProgress = Callable[[float, str], None]

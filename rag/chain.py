@@ -22,10 +22,10 @@ import re
 import time
 from dataclasses import replace
 
-from ingest.embedder import Embedder, load_embedder
 from core.errors import NotFoundError
 from core.model import Kind, Voice
 from core.settings import Settings
+from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
 from . import question as q_

@@ -20,11 +20,11 @@ from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
-from ingest.embedder import Embedder
 from core.model import Paragraph
-from ingest.parser import CAPTION
 from core.sentences import sentences
 from core.tuning import Tuning
+from ingest.embedder import Embedder
+from ingest.parser import CAPTION
 
 from .keyword import tokenize
 from .model import Draft, Hit

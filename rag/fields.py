@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from ingest.cover import INSPECTOR_LINE
 from core.model import Kind, Report
+from ingest.cover import INSPECTOR_LINE
 
 from .keyword import tokenize
 from .question import clauses, role_asked, same_word

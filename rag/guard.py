@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.embedder import Embedder
 from core.grades import GRADES
 from core.sentences import sentences as split_sentences
+from ingest.embedder import Embedder
 
 from .citations import citation
 from .keyword import tokenize

@@ -15,7 +15,6 @@ from core.model import Judgement, Report
 from .structured import distinct_judgements
 
 
-
 @dataclass(frozen=True)
 class Status:
     reports: int

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from core.sentences import sentence_spans
-from core.tokens import load_encoding  # one rule for tiktoken encodings: never the downloading name
 from core.errors import ConfigError, LLMError
+from core.sentences import sentence_spans
 from core.settings import Settings
+from core.tokens import load_encoding  # one rule for tiktoken encodings: never the downloading name
 
 from .model import Draft, Hit
 from .turn import Turn

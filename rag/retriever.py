@@ -54,11 +54,11 @@ from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
-from ingest.chunker import chunked
-from ingest.embedder import Embedder, load_embedder
 from core.errors import NotFoundError
 from core.model import Paragraph, Report
 from core.settings import Settings
+from ingest.chunker import chunked
+from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
 from .keyword import KeywordIndex, tokenize

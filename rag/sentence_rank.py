@@ -20,8 +20,8 @@ from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
-from ingest.embedder import Embedder
 from core.model import Paragraph
+from ingest.embedder import Embedder
 from ingest.sentences import sentence_texts
 
 __all__ = ["MAX_PARAGRAPHS", "SentenceRanker", "Stored", "sentence_texts"]

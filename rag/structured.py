@@ -19,7 +19,6 @@ from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import YEAR, Question, answer_type, has_type
 
-
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
 # how an area was judged, in other words; answered from the records only when it names
 # the area in full.

@@ -28,9 +28,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from ingest.embedder import Embedder  # noqa: E402 (after the offline settings above)
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from ingest.embedder import Embedder  # noqa: E402 (after the offline settings above)
 
 
 # -- network ---------------------------------------------------------------------------

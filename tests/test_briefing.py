@@ -12,9 +12,9 @@ import sys
 
 import docx
 import pytest
+from conftest import ROOT
 from markdown_it import MarkdownIt
 
-from conftest import ROOT
 from core.errors import ConfigError, RagError, ReadError
 from rag import briefing
 from rag.briefing import NoteCitation, NoteEntry, entry_from_answer, entry_from_dict, parse_answers

@@ -2,13 +2,12 @@
 API; retrieval, the guard and the citations are real (real corpus, real model)."""
 from __future__ import annotations
 
+import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-import pytest
-
-from rag.chain import AnswerChain
 from core.sentences import sentences
+from rag.chain import AnswerChain
 
 pytestmark = pytest.mark.integration
 

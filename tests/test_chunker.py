@@ -5,10 +5,10 @@ import dataclasses
 
 import pytest
 
-from ingest.chunker import Chunker, grade_label
 from core.errors import ConfigError
 from core.model import Kind
 from core.settings import Settings
+from ingest.chunker import Chunker, grade_label
 
 SENTENCES = [
     "Inspectors reviewed {n} case files for children in care and found that plans were mostly up to date.",

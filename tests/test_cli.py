@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import _write_corpus, report_text
+
 from core.settings import Settings
 from ingest.lock import ingest_lock
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.cover import NOT_A_COVER, Cover, fold, place, read_cover
 from core.dates import MONTHS, month_number, read_dates, read_periods
 from core.grades import FRAMEWORKS
+from ingest.cover import NOT_A_COVER, Cover, fold, place, read_cover
 
 # --- each printed form of cover -----------------------------------------------------------
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.cover import Cover, read_cover
 from core.errors import ReadError
+from ingest.cover import Cover, read_cover
 from ingest.readers import read_text
 
 LIBRARY = Path(__file__).resolve().parents[1].parent / "shared" / "library"

@@ -18,9 +18,9 @@ import re
 
 import pytest
 
-from ingest.chunker import Chunker
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, ReportMeta, Voice
 from core.settings import Settings
+from ingest.chunker import Chunker
 from ingest.store import Index
 from rag import briefing, library
 from rag.chain import AnswerChain

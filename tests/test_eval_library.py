@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from core.settings import Settings
 from evals import library_set as L
-from evals.metrics import Item, Result
 from evals.gate import load_thresholds
+from evals.metrics import Item, Result
 from evals.runner import RunOptions, run
 from evals.split import split_of
-from core.settings import Settings
 
 LIBRARY = L.DEFAULT_LIBRARY
 NEEDS_LIBRARY = pytest.mark.skipif(not (LIBRARY / "pdf").is_dir(),

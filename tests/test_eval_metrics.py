@@ -7,18 +7,35 @@ from __future__ import annotations
 
 import pytest
 
-from evals.baseline import single_paragraph_share
-from evals.gold import KnownAnswer, fold, gold_keys, locator_key, problems
-from evals.metrics import (Item, QuestionScore, Result, aggregate, answer_text, by_kind, citation_recall,
-                           evidence_rank, faithfulness, is_correct, is_relevant, lookup_in, percentile,
-                           recall_at, reciprocal_rank, result_from_answer, score, score_answer)
-from evals.gate import Thresholds, check, load_thresholds
-from evals.judging import judge, judge_says_yes
-from evals.reporting import document, kind_table, markdown, metric_table
-from evals.running import SystemRun
 from core.errors import ConfigError
 from core.model import Kind, Paragraph, Voice
 from core.settings import Settings
+from evals.baseline import single_paragraph_share
+from evals.gate import Thresholds, check, load_thresholds
+from evals.gold import KnownAnswer, fold, gold_keys, locator_key, problems
+from evals.judging import judge, judge_says_yes
+from evals.metrics import (
+    Item,
+    QuestionScore,
+    Result,
+    aggregate,
+    answer_text,
+    by_kind,
+    citation_recall,
+    evidence_rank,
+    faithfulness,
+    is_correct,
+    is_relevant,
+    lookup_in,
+    percentile,
+    recall_at,
+    reciprocal_rank,
+    result_from_answer,
+    score,
+    score_answer,
+)
+from evals.reporting import document, kind_table, markdown, metric_table
+from evals.running import SystemRun
 from rag.model import Answer, Citation, Sentence
 
 DOC = "dorset-2011"

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from core.settings import Settings
 from evals.cli import main
 from evals.gold import load
 from evals.metrics import METRICS
 from evals.running import ensure_index
 from evals.split import split_of
-from core.settings import Settings
 from ingest.store import Index
 
 pytestmark = pytest.mark.integration

@@ -8,15 +8,15 @@ import json
 import pytest
 from rich.console import Console
 
+from core.errors import RagError
+from core.settings import Settings
 from evals import gold, library_set
+from evals.gate import Thresholds
 from evals.gold import KnownAnswer
 from evals.metrics import QuestionScore, Result, recall_at
-from evals.gate import Thresholds
 from evals.reporting import console_tables, kind_table, markdown, metric_table, report
 from evals.running import SystemRun, in_split
 from evals.split import SPLITS, split_of
-from core.errors import RagError
-from core.settings import Settings
 
 
 def test_a_questions_split_is_a_fixed_hash_of_its_id():

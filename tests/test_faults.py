@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, ROOT, _write_corpus, chroma_at, make_pdf, report_text
+
 from core.errors import RagError, StoreError
-from ingest.pipeline import Ingestor
 from core.settings import Settings
 from ingest import record_files
+from ingest.pipeline import Ingestor
 from ingest.store import Index
 
 pytestmark = pytest.mark.integration

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from core.model import Kind
-from rag.question import has_type
 from rag.fields import Field, fields, labelled, match
+from rag.question import has_type
 
 
 @pytest.mark.parametrize("text, expected", [

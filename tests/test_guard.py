@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import _make_report
+
 from core.settings import Settings
 from rag.guard import guard
 from rag.model import Draft, Hit

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.errors import NotFoundError
+from core.settings import Settings
 from ingest.manifest import load_manifest, meta_for
 from ingest.parser import parse
 from ingest.pipeline import Ingestor
-from core.settings import Settings
 
 pytestmark = pytest.mark.integration
 

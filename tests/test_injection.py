@@ -46,20 +46,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPUS
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
 from core.model import Kind
-from ingest.pipeline import Ingestor
 from core.settings import Settings
 from core.textnorm import normalise, words
+from ingest.pipeline import Ingestor
 from rag.chain import AnswerChain
 from rag.llm import SYSTEM_PROMPT
 from rag.model import Answer, Filters, Hit
-
-from conftest import CORPUS
 
 pytestmark = pytest.mark.integration
 

@@ -15,15 +15,35 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
 from conftest import make_pdf
-from evals import cli
-from evals.library_agreement import (FIELDS, GRADE_FIELDS, TARGET, VERIFIED, Comparison, ParagraphCheck, Reading,
-                                     Theirs, Verified, agrees, check_out_path, check_paragraphs, compare,
-                                     full_markdown, furniture_locators, load_verified, measure, our_value,
-                                     run_library, says, section_name, summary_markdown)
+
 from core.errors import ConfigError
 from core.model import Judgement, Kind, Paragraph, Report, ReportMeta, Voice
+from evals import cli
+from evals.library_agreement import (
+    FIELDS,
+    GRADE_FIELDS,
+    TARGET,
+    VERIFIED,
+    Comparison,
+    ParagraphCheck,
+    Reading,
+    Theirs,
+    Verified,
+    agrees,
+    check_out_path,
+    check_paragraphs,
+    compare,
+    full_markdown,
+    furniture_locators,
+    load_verified,
+    measure,
+    our_value,
+    run_library,
+    says,
+    section_name,
+    summary_markdown,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT.parent / "shared" / "library"

@@ -10,13 +10,20 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import Field
 
-from core.tokens import load_encoding
 from core.errors import ConfigError, LLMError, RagError
 from core.model import Kind, Paragraph, ReportMeta, Voice
-from core.settings import Settings
 from core.sentences import sentence_spans
-from rag.llm import (ABSTAIN_TOKEN, SYSTEM_PROMPT, LLMAnswerer, LLMAuthError, LLMUnreachable, make_chat_model,
-                     parse_reply)
+from core.settings import Settings
+from core.tokens import load_encoding
+from rag.llm import (
+    ABSTAIN_TOKEN,
+    SYSTEM_PROMPT,
+    LLMAnswerer,
+    LLMAuthError,
+    LLMUnreachable,
+    make_chat_model,
+    parse_reply,
+)
 from rag.model import Draft, Hit
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import ParseError, ReadError
-from ingest.manifest import doc_id_for, load_manifest, meta_for
 from core.model import Voice
+from ingest.manifest import doc_id_for, load_manifest, meta_for
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 HEADER = "file,authority,year,publisher,report_type,title,period\n"

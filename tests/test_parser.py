@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.grades import FRAMEWORKS
-from ingest.manifest import load_manifest, meta_for
 from core.model import Kind, ReportMeta, Voice
-from ingest.parser import parse
 from core.textnorm import is_subsequence, normalise, words
+from ingest.manifest import load_manifest, meta_for
+from ingest.parser import parse
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"

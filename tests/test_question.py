@@ -5,10 +5,10 @@ import pytest
 
 from core.errors import QuestionError
 from core.model import Kind, Paragraph, ReportMeta, Voice
+from core.sentences import sentences
 from rag.citations import label, source_line
 from rag.model import Filters
 from rag.question import check, filters_for, read, role_asked
-from core.sentences import sentences
 
 
 def meta(doc_id, authority, year, voice, publisher="Ofsted", title="A report"):

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from conftest import make_pdf
 from core.errors import ReadError
 from ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_text
 

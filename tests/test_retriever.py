@@ -11,16 +11,15 @@ Two halves:
 from __future__ import annotations
 
 import dataclasses
-
 import statistics
 
 import pytest
 
-from ingest.embedder import Embedder
 from core.errors import NotFoundError
 from core.model import Chunk, Kind, Voice
 from core.settings import Settings
 from core.tuning import Tuning
+from ingest.embedder import Embedder
 from rag.model import Filters, Hit
 from rag.question import filters_for, read
 from rag.retriever import NO_DENSE, HybridRetriever, Retrieval, keep_each_top, reciprocal_rank_fusion

@@ -7,13 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, free_port
 
 from core.errors import StoreError
-from ingest.pipeline import Ingestor
 from core.settings import Settings
+from ingest.pipeline import Ingestor
 from ingest.store import Index
-
-from conftest import ROOT, free_port
 
 pytestmark = pytest.mark.integration
 

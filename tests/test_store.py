@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from core.errors import BusyError, NotFoundError, StoreError
 from ingest import chroma_store, record_files
 from ingest.chunker import Chunker
-from core.errors import BusyError, NotFoundError, StoreError
+from ingest.lock import ingest_lock
 from ingest.sentences import SENTENCES_VERSION, embed_sentences, sentence_texts
 from ingest.serialize import report_from_dict, report_to_dict
-from ingest.lock import ingest_lock
 from ingest.store import Index
 
 # -- pure (no model, no Chroma) --------------------------------------------------------------

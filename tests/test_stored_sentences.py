@@ -15,8 +15,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import SpyEmbedder
+
 from rag.chain import AnswerChain
 
 pytestmark = pytest.mark.integration

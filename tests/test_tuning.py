@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import _make_report
+
 from core.settings import Settings
 from core.tuning import Tuning
 from rag.extractive import ExtractiveAnswerer

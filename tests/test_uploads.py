@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import report_text
+
 from core.errors import ReadError
 from ingest.store import Index
 from ingest.uploads import infer_meta, ingest_upload, safe_name

@@ -8,9 +8,7 @@ Markdown.
 """
 from __future__ import annotations
 
-
 import streamlit as st
-
 
 from core.entry import offline
 from core.errors import RagError

@@ -25,7 +25,8 @@ from core.textnorm import is_subsequence, words
 
 T = TypeVar("T")
 
-KINDS = ("grade", "number", "date", "person", "recommendation", "list", "fact", "comparison", "unanswerable")
+KINDS = ("grade", "number", "date", "person", "recommendation", "list", "fact", "comparison", "superlative", "yesno",
+         "unanswerable")
 DEFAULT_SET = Path(__file__).resolve().parent / "known_answers.jsonl"
 
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
@@ -46,11 +47,16 @@ class KnownAnswer:
     locators: tuple[str, ...] = ()
     authority: str | None = None
     year: int | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # e.g. "paraphrase": true, "missing_side": "..."
 
     @property
     def answerable(self) -> bool:
         return self.kind != "unanswerable"
+
+    @property
+    def missing_side(self) -> str:
+        """A comparison one side of which the reports do not answer: what is missing."""
+        return str(self.extra.get("missing_side", ""))
 
 
 def load(path: Path = DEFAULT_SET) -> list[KnownAnswer]:

@@ -15,7 +15,10 @@ Definitions (None where a metric is undefined; see ``QuestionScore``):
 - recall@k (k in 1, 3, 5, 10): 1 if evidence_rank <= k else 0; reciprocal rank:
   1 / evidence_rank, 0 if absent. Answerable questions only.
 - correct: answerable -> not abstained and every ``fold``ed must_include string is in
-  the folded answer text (citation markers removed); unanswerable -> abstained.
+  the folded answer text (citation markers removed; a one-word number matches in words
+  or digits, 'nine' ~ '9'); unanswerable -> abstained. A yes/no question's 'yes' or 'no'
+  must be the answer's first word; a comparison with a ``missing_side`` must say that a
+  report does not answer it (``NOT_GIVEN``).
 - citation_precision: relevant cited items / cited items (None when nothing is cited).
   Relevant: contains the evidence, or is the gold (doc_id, locator) or one of
   ``locators`` or a row/item of one ('10 row 3' of '10'), or its folded text holds
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field, fields
 from typing import Callable, Iterable, Mapping, Sequence
 
 from core.model import Paragraph, Report
+from core.numbers import same_number
 
 from .gold import KINDS, KnownAnswer, contains_evidence, evidence_text, fold, gold_keys, norm
 
@@ -143,7 +147,26 @@ def is_correct(k: KnownAnswer, text: str, abstained: bool) -> bool:
     if abstained:
         return False
     said = fold(answer_text(text))
-    return all(fold(m) in said for m in k.must_include)
+    needed = list(k.must_include)
+    if k.kind == "yesno" and needed and fold(needed[0]) in ("yes", "no"):
+        # 'no' is in 'not' and 'nine': a yes/no answer says which as its first word.
+        if said.split()[:1] != [fold(needed.pop(0))]:
+            return False
+    if k.missing_side and not NOT_GIVEN.search(said):
+        return False  # a comparison that drops a side without saying so is half an answer
+    return all(_says(said, fold(m)) for m in needed)
+
+
+# How an answer says that a report does not answer one side of a comparison.
+NOT_GIVEN = re.compile(r"\b(gives? no|(does|do) not (give|say|state|answer|record)|(no|not) (figure|grade|answer)s? "
+                       r"(is |are )?(given|stated|recorded)|records? no)\b")
+
+
+def _says(said: str, wanted: str) -> bool:
+    """``wanted`` is in the folded answer; a number in words or digits either way."""
+    if wanted in said:
+        return True
+    return len(wanted.split()) == 1 and any(same_number(w, wanted) for w in said.split())
 
 
 def is_relevant(k: KnownAnswer, item: Item) -> bool:

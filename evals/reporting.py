@@ -21,7 +21,7 @@ from core.errors import RagError
 from core.settings import Settings
 
 from . import library_set
-from .gate import Thresholds, check, gate_split, gated
+from .gate import Thresholds, check, gate_split, gated, gated_scores
 from .gold import KnownAnswer
 from .metrics import QuestionScore, Result, aggregate, by_kind
 from .running import SystemRun
@@ -57,7 +57,8 @@ def report(runs: list[SystemRun], thresholds: Thresholds, settings: Settings, se
     The gate reads ``gate_split``'s numbers (and the baseline's on the same questions)."""
     split = gate_split(runs[0])
     theirs = gated(runs[1], split) if baseline and len(runs) > 1 else None
-    failed = check(thresholds, gated(runs[0], split), theirs)
+    failed = check(thresholds, gated(runs[0], split), theirs,
+                   kinds=by_kind(gated_scores(runs[0], split), runs[0].kinds))
     doc = document(runs, created=datetime.now().isoformat(timespec="seconds"), set_path=set_path,
                    settings=_settings_dict(settings), thresholds=thresholds, failures=failed)
     folder = write(doc, out_dir)
@@ -107,7 +108,7 @@ def document(runs: list[SystemRun], *, created: str, set_path: str, settings: di
         "set": set_path,
         "questions": len(runs[0].items) if runs else 0,
         "settings": settings,
-        "thresholds": {"minimum": thresholds.minimum, "beat_baseline": thresholds.beat_baseline},
+        "thresholds": dataclasses.asdict(thresholds),
         "gate": {"passed": not failures, "split": gate_split(runs[0]) if runs else None, "failures": failures},
         "systems": {run.name: _system(run) for run in runs},
     }
@@ -162,13 +163,13 @@ def _columns(doc: dict) -> list[str]:
 def metric_table(doc: dict, cols: Sequence[str] = ()) -> tuple[list[str], list[list[str]]]:
     """One row per metric; a column per system and split (``cols``, default all of them)."""
     names, cols = list(doc["systems"]), list(cols) or _columns(doc)
-    minimum = doc["thresholds"]["minimum"]
+    minimum, maximum = doc["thresholds"]["minimum"], doc["thresholds"].get("maximum", {})
     rows = []
     for key, label, unit in _ROWS:
         values = [_value(doc["systems"][n], key, c) for n in names for c in cols]
         if all(v is None for v in values):
             continue  # e.g. no LLM judge in an offline run
-        gate = f">= {minimum[key]:.2f}" if key in minimum else ""
+        gate = f">= {minimum[key]:.2f}" if key in minimum else f"<= {maximum[key]:.2f}" if key in maximum else ""
         rows.append([label] + [_fmt(v, unit) for v in values] + [gate])
     return ["metric"] + [f"{n} {c}" for n in names for c in cols] + ["threshold"], rows
 
@@ -222,7 +223,7 @@ def gate_line(doc: dict) -> str:
     split = doc["gate"]["split"]
     system = _first(doc)
     n = system["summary"]["n"] if split == "all" else system["by_split"][split]["n"]
-    return f"gate on {split} ({n} questions" + ("; a tuning run: the release gate is on all)" if split == "dev"
+    return f"gate on {split} ({n} questions" + ("; a tuning run: the release gate is on test)" if split == "dev"
                                                 else ")")
 
 

@@ -262,4 +262,4 @@ def test_the_release_gate_holds_on_the_library_set(tmp_path, embedder):
     code, doc, shown, _ = _run(tmp_path, embedder, Path("library"))
     failed = [ln for ln in shown.splitlines() if ln.startswith("threshold failed:")]
     assert code == 0, "\n".join(failed)
-    assert doc["gate"] == {"passed": True, "split": "all", "failures": []}
+    assert doc["gate"] == {"passed": True, "split": "test", "failures": []}

@@ -58,7 +58,7 @@ def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
 
     doc = json.loads((out / "latest.json").read_text())
     assert {"created", "set", "questions", "settings", "thresholds", "gate", "systems"} <= set(doc)
-    assert doc["gate"] == {"passed": True, "split": "all", "failures": []}
+    assert doc["gate"] == {"passed": True, "split": "test", "failures": []}
     assert list(doc["systems"]) == ["system", "baseline"]
     items = load(SAMPLE)
     for name, system in doc["systems"].items():
@@ -76,7 +76,8 @@ def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
     assert system["abstention_accuracy"] == 1.0
     md = (out / "latest.md").read_text()
     assert "## Metrics" in md and "## Correctness by kind" in md and "## Failures" in md
-    assert f"gate on all ({len(items)} questions): passed" in shown
+    tested = sum(split_of(k.id) == "test" for k in items)
+    assert f"gate on test ({tested} questions): passed" in shown
 
     # The same run against a bar just above what it scored: exit 1, one line per failure.
     system = doc["systems"]["system"]["summary"]
@@ -140,5 +141,5 @@ def test_the_release_gate_holds_on_the_full_set(corpus_settings, tmp_path):
                          timeout=900)
     failed = [ln for ln in run.stdout.splitlines() if ln.startswith("threshold failed:")]
     assert run.returncode == 0, "\n".join(failed) or run.stderr[-2000:]
-    assert json.loads((tmp_path / "latest.json").read_text())["gate"] == {"passed": True, "split": "all",
+    assert json.loads((tmp_path / "latest.json").read_text())["gate"] == {"passed": True, "split": "test",
                                                                           "failures": []}

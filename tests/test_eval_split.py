@@ -74,37 +74,37 @@ def _report(tmp_path, runs, thresholds, baseline=False) -> tuple[int, dict, str]
     return code, doc, out.getvalue()
 
 
-def test_the_gate_reads_every_question_of_the_run_and_the_report_shows_each_split(tmp_path):
+def test_the_gate_reads_the_test_split_and_the_report_shows_each_split(tmp_path):
     assert [split_of(q) for q, _ in QUESTIONS] == ["dev", "dev", "test", "test"]
-    # The system is right on test only, the baseline on dev only: over all questions both
-    # score 0.5 (below the bar, and not above the baseline), whatever one split says.
-    runs = [_run("system", "test"), _run("baseline", "dev")]
+    # The system is right on dev only, the baseline on test only: over all questions both
+    # score 0.5, but the gate reads test, where the system is wrong and the baseline right.
+    runs = [_run("system", "dev"), _run("baseline", "test")]
     bars = Thresholds({"answer_correctness": 0.9, "abstention_accuracy": 0.9}, beat_baseline=True)
     code, doc, shown = _report(tmp_path, runs, bars, baseline=True)
 
-    assert code == 1 and doc["gate"]["split"] == "all"
-    assert doc["gate"]["failures"] == ["answer_correctness: 0.500 is below the threshold 0.90",
-                                       "answer_correctness: 0.500 does not beat the baseline's 0.500",
-                                       "abstention_accuracy: 0.500 is below the threshold 0.90",
-                                       "abstention_accuracy: 0.500 does not beat the baseline's 0.500"]
-    assert "gate on all (4 questions): FAILED" in shown
+    assert code == 1 and doc["gate"]["split"] == "test"
+    assert doc["gate"]["failures"] == ["answer_correctness: 0.000 is below the threshold 0.90",
+                                       "abstention_accuracy: 0.000 is below the threshold 0.90",
+                                       "answer_correctness: 0.000 does not beat the baseline's 1.000",
+                                       "abstention_accuracy: 0.000 does not beat the baseline's 1.000"]
+    assert "gate on test (2 questions): FAILED" in shown
     system = doc["systems"]["system"]
     assert system["summary"]["answer_correctness"] == 0.5
     assert list(system["by_split"]) == ["dev", "test"]
-    assert {s: v["answer_correctness"] for s, v in system["by_split"].items()} == {"dev": 0.0, "test": 1.0}
+    assert {s: v["answer_correctness"] for s, v in system["by_split"].items()} == {"dev": 1.0, "test": 0.0}
     assert {s: v["unanswerable"] for s, v in system["by_split"].items()} == {"dev": 1, "test": 1}
     assert [q["split"] for q in system["questions"]] == ["dev", "dev", "test", "test"]
 
     headers, rows = metric_table(doc)
     assert headers == ["metric", "system dev", "system test", "system all", "baseline dev", "baseline test",
                        "baseline all", "threshold"]
-    assert ["answer correctness", "0.00", "1.00", "0.50", "1.00", "0.00", "0.50", ">= 0.90"] in rows
+    assert ["answer correctness", "1.00", "0.00", "0.50", "0.00", "1.00", "0.50", ">= 0.90"] in rows
     headers, rows = kind_table(doc)
     assert headers == ["kind", "n dev", "n test", "n all", "system dev", "system test", "system all",
                        "baseline dev", "baseline test", "baseline all"]
-    assert rows == [["fact", "1", "1", "2", "0.00", "1.00", "0.50", "1.00", "0.00", "0.50"],
-                    ["unanswerable", "1", "1", "2", "0.00", "1.00", "0.50", "1.00", "0.00", "0.50"],
-                    ["all", "2", "2", "4", "0.00", "1.00", "0.50", "1.00", "0.00", "0.50"]]
+    assert rows == [["fact", "1", "1", "2", "1.00", "0.00", "0.50", "0.00", "1.00", "0.50"],
+                    ["unanswerable", "1", "1", "2", "1.00", "0.00", "0.50", "0.00", "1.00", "0.50"],
+                    ["all", "2", "2", "4", "1.00", "0.00", "0.50", "0.00", "1.00", "0.50"]]
     # A terminal too narrow for a column per split and system gets a table per split.
     assert [t.title for t in console_tables(doc, Console(width=200))] == ["Evaluation", "Correctness by kind"]
     assert [t.title for t in console_tables(doc, Console(width=80))] == [
@@ -112,8 +112,8 @@ def test_the_gate_reads_every_question_of_the_run_and_the_report_shows_each_spli
         "Correctness by kind (dev)", "Correctness by kind (test)", "Correctness by kind (all)"]
     assert metric_table(doc, ["test"])[0] == ["metric", "system test", "baseline test", "threshold"]
     md = markdown(doc)
-    assert "Set `set.jsonl`, 4 questions (2 dev, 2 test)" in md and "gate on all (4 questions)." in md
-    assert "### a (fact, dev)" in md and "### h (unanswerable, dev)" in md and "(fact, test)" not in md
+    assert "Set `set.jsonl`, 4 questions (2 dev, 2 test)" in md and "gate on test (2 questions)." in md
+    assert "### e (fact, test)" in md and "### u1 (unanswerable, test)" in md and "(fact, dev)" not in md
 
     # A run of one split is gated on that split, against the baseline's same questions.
     test = [q for q in QUESTIONS if split_of(q[0]) == "test"]
@@ -127,7 +127,7 @@ def test_a_dev_only_run_gates_on_dev_and_says_it_is_a_tuning_run(tmp_path):
     dev = [q for q in QUESTIONS if split_of(q[0]) == "dev"]
     code, doc, shown = _report(tmp_path, [_run("system", "dev", dev)], Thresholds({"answer_correctness": 0.9}))
     assert code == 0 and doc["gate"] == {"passed": True, "split": "dev", "failures": []}
-    line = "gate on dev (2 questions; a tuning run: the release gate is on all)"
+    line = "gate on dev (2 questions; a tuning run: the release gate is on test)"
     assert f"{line}: passed" in shown and f"{line}." in markdown(doc)
     assert list(doc["systems"]["system"]["by_split"]) == ["dev"]
     assert metric_table(doc)[0] == ["metric", "system dev", "threshold"]

@@ -1,0 +1,21 @@
+"""Numbers as reports and questions write them: 'nine' and '9' are one answer."""
+from __future__ import annotations
+
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty").split()
+_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+         "hundred": 100}
+NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS, 1)} | _TENS
+
+
+def in_words(n: int) -> str:
+    """Numbers under ten in words, as a briefing note writes them ('nine judgements')."""
+    return _UNITS[n - 1] if 1 <= n <= 9 else str(n)
+
+
+def same_number(a: str, b: str) -> bool:
+    """'nine' ~ '9', '50' ~ 'fifty' (whole words; anything else: equal as written)."""
+    def value(x: str):
+        x = x.strip().lower()
+        return int(x) if x.isdigit() else NUMBER_WORDS.get(x, x)
+    return value(a) == value(b)

@@ -135,6 +135,7 @@ def _question(k: KnownAnswer, r: Result, s: QuestionScore) -> dict:
         "id": k.id, "kind": k.kind, "split": split_of(k.id), "question": k.question,
         "filters": {n: v for n, v in (("authority", k.authority), ("year", k.year)) if v is not None},
         **({"framework": k.extra["framework"]} if "framework" in k.extra else {}),
+        **({"paraphrase": True} if k.extra.get("paraphrase") else {}),
         "expected": k.answer, "must_include": list(k.must_include),
         "gold": f"{k.doc_id} {k.locator}".strip(),
         "got": r.text, "abstained": r.abstained, "error": r.error,
@@ -175,18 +176,25 @@ def metric_table(doc: dict, cols: Sequence[str] = ()) -> tuple[list[str], list[l
 
 
 def kind_table(doc: dict, cols: Sequence[str] = ()) -> tuple[list[str], list[list[str]]]:
-    """Per kind: how many questions and the share answered correctly, per split (``cols``)."""
+    """Per kind: how many questions and the share answered correctly, per split (``cols``);
+    then the questions asked in other words than the report's ('paraphrased'), if any."""
     names, cols = list(doc["systems"]), list(cols) or _columns(doc)
     asked = {n: doc["systems"][n]["questions"] for n in names}
     rows = []
-    for kind in list(doc["systems"][names[0]]["by_kind"]) + ["all"]:
+    paraphrased = [PARAPHRASED] if any(q.get("paraphrase") for q in asked[names[0]]) else []
+    for kind in list(doc["systems"][names[0]]["by_kind"]) + ["all"] + paraphrased:
         counts = [len(_among(asked[names[0]], kind, c)) for c in cols]
         values = [_correctness(_among(asked[n], kind, c)) for n in names for c in cols]
         rows.append([kind] + [str(k) for k in counts] + [_fmt(v, "ratio") for v in values])
     return ["kind"] + [f"n {c}" for c in cols] + [f"{n} {c}" for n in names for c in cols], rows
 
 
+PARAPHRASED = "paraphrased"  # the kind table's row of questions marked "paraphrase": true
+
+
 def _among(questions: list[dict], kind: str, split: str) -> list[dict]:
+    if kind == PARAPHRASED:
+        return [q for q in questions if q.get("paraphrase") and split in ("all", q["split"])]
     return [q for q in questions if kind in ("all", q["kind"]) and split in ("all", q["split"])]
 
 

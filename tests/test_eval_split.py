@@ -132,3 +132,14 @@ def test_a_dev_only_run_gates_on_dev_and_says_it_is_a_tuning_run(tmp_path):
     assert list(doc["systems"]["system"]["by_split"]) == ["dev"]
     assert metric_table(doc)[0] == ["metric", "system dev", "threshold"]
     assert kind_table(doc)[0] == ["kind", "n dev", "system dev"]
+
+
+def test_the_kind_table_has_a_row_for_paraphrased_questions(tmp_path):
+    import dataclasses
+
+    run = _run("system", "dev")
+    run.items[0] = dataclasses.replace(run.items[0], extra={"paraphrase": True})  # 'a': dev, right
+    run.items[2] = dataclasses.replace(run.items[2], extra={"paraphrase": True})  # 'e': test, wrong
+    _, doc, _ = _report(tmp_path, [run], Thresholds())
+    _, rows = kind_table(doc)
+    assert rows[-1] == ["paraphrased", "1", "1", "2", "1.00", "0.00", "0.50"]

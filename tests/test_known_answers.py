@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from evals.check_set import corpus_reports
-from evals.gold import DEFAULT_SET, gold_keys, load, problems
+from evals.gold import DEFAULT_SET, KINDS, gold_keys, load, problems
+from evals.split import split_of
 
 DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
 DARLO12 = "darlington-2012-cabinet-inspection-summary"
@@ -30,11 +31,23 @@ def test_every_evidence_is_verbatim_and_names_one_paragraph(items, corpus):
 def test_size_and_kinds(items):
     assert len(items) >= 100
     assert sum(1 for k in items if not k.answerable) >= 10
-    kinds = {k.kind for k in items}
-    assert kinds == {"grade", "number", "date", "person", "recommendation", "list", "fact", "comparison",
-                     "unanswerable"}
+    assert {k.kind for k in items} == set(KINDS)
     assert {k.doc_id for k in items if k.answerable} >= {DORSET11, DARLO12, POOLE17, DORSET16,
                                                          "dorset-2020-self-evaluation"}
+
+
+def test_the_fresh_questions_issue_13_asks_for(items):
+    """At least 150 questions written fresh (ids n13-*, not edits of older ones), a third
+    paraphrased away from the reports' words, and the classes the issue names, each in
+    both splits."""
+    fresh = [k for k in items if k.id.startswith("n13-")]
+    assert len(fresh) >= 150
+    assert sum(bool(k.extra.get("paraphrase")) for k in fresh) >= len(fresh) / 3
+    for kind, least in (("comparison", 30), ("superlative", 15), ("yesno", 15), ("unanswerable", 20)):
+        ofkind = [k for k in fresh if k.kind == kind]
+        assert len(ofkind) >= least, kind
+        assert {split_of(k.id) for k in ofkind} == {"dev", "test"}, kind
+    assert any(k.missing_side for k in fresh if k.kind == "comparison")
 
 
 def covered(items) -> set[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from core.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade, states_grade
+from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 from core.sentences import sentences as split_sentences
 
@@ -18,6 +18,7 @@ from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import YEAR, Question, answer_type, has_type
+from .yesno import NO, YES, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
 # how an area was judged, in other words; answered from the records only when it names
@@ -27,6 +28,8 @@ _EVALUATES = re.compile(r"\b(conclu\w*|how did\b.*\bdo\b|how (was|were|is|are|go
 
 
 def answer(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+    if question.rank and (ranked := _ranked(question, reports)) is not None:
+        return ranked
     if question.intent == "grade":
         return _grades(question, reports)
     if question.intent == "recommendation":
@@ -67,6 +70,7 @@ def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
 def _grades(question: Question, reports: list[Report], whole_area: bool = False) -> tuple[Draft, list[Hit]] | None:
     asked = set(tokenize(question.text))
     chosen: list[tuple[Report, Judgement]] = []
+    scope: list[tuple[Report, list[Judgement]]] = []  # each report's judgements of the part asked
     listing = False
     for report in reports:
         judgements = distinct_judgements(report.judgements)
@@ -74,6 +78,9 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         # The part first: 'partnership working in services for looked after children' is
         # not the safeguarding part's partnership working.
         listed = _in_part(_part_words(question), judgements, _part)
+        if listing:
+            listed = _in_sub_part(question, listed)
+            scope.append((report, listed))
         if not listing:
             # The question must name most of an area ('being healthy'), not share one
             # word with it ('health' in 'the contribution of health agencies ...').
@@ -90,6 +97,9 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             listed = _best(tuple(asked), _best(own, listed, lambda j: f"{j.area} {FIELD_NAMES.get(j.field, '')}"),
                            lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]
+    if listing and question.grades and not chosen:
+        # 'Which areas were outstanding?' where none was: say so, with the best grade given.
+        return _none_graded(question, scope)
     # A record with nothing to cite is not said: every sentence of an answer cites a paragraph.
     cited = [(report, j, where) for report, j in chosen if (where := _said_at(report, j, every=not listing))]
     if not cited:
@@ -102,9 +112,28 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             said, p = _stated_count(report, len(js), question.grades[0])
             if p is not None:
                 sentences.append((said, (_hit(hits, report, p),)))
-    areas = Counter(j.area.lower() for _, j in chosen)
+    sentences += _judgement_sentences(cited, hits)
+    note = ""
+    if listing:
+        graded = f" of {_or(question.grades)}" if question.grades else ""
+        note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
+                        for r, js in _by_report(chosen))
+    verdict = ""
+    if question.polar and question.grades:
+        # 'Was the LSCB judged good?': yes when every judgement asked has the grade asked;
+        # 'Were any areas judged outstanding?' (a list): yes when any has.
+        meets = {on_grade(question.grades, j.grade, question.text) for _, j in chosen}
+        verdict = YES if (listing and chosen) or meets == {True} else NO if meets == {False} else ""
+    return Draft(tuple(sentences), note=note, verdict=verdict), hits
+
+
+def _judgement_sentences(cited: list[tuple[Report, Judgement, list[Paragraph]]], hits: list[Hit]) -> list:
+    """One sentence per judgement ('Ofsted's judgement for Being healthy: adequate (grade
+    3).'), citing where the report states it; ``hits`` gains the paragraphs cited."""
+    areas = Counter(j.area.lower() for _, j, _ in cited)
     # Grades of several reports (a comparison) each say whose they are, not only in the citation.
-    several = len({report.doc_id for report, _ in chosen}) > 1
+    several = len({report.doc_id for report, _, _ in cited}) > 1
+    sentences = []
     for report, j, where in cited:
         refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "") for p in where]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
@@ -114,12 +143,113 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
             f"{report.meta.short_title} reports Ofsted's judgement"
         sentences.append((f"{who} for {area}: {_grade_as_printed(j)}{number}.", tuple(refs)))
-    note = ""
-    if listing:
-        graded = f" of {_or(question.grades)}" if question.grades else ""
-        note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
-                        for r, js in _by_report(chosen))
-    return Draft(tuple(sentences), note=note), hits
+    return sentences
+
+
+# -- the best or worst of a report's judgements, and grades none was given -------------------
+_RANK_WORDS = {"best": "best", "worst": "weakest"}
+
+
+def _ranked(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+    """'Which outcome area came out weakest?', 'What was the best grade Darlington got?':
+    per report, the best or worst grade among the judgements of the part(s) the question
+    names, and every judgement given it, each citing where the report states it; the note
+    says the grade, how many of the report's judgements got it, and that none got a
+    better (worse) one. None when the reports hold no judgements to rank."""
+    scope = [(report, _in_sub_part(question, _in_parts_named(question, distinct_judgements(report.judgements))))
+             for report in reports]
+    scope = [(report, js) for report, js in scope if any(j.grade in GRADES for j in js)]
+    if not scope:
+        return None
+    hits: list[Hit] = []
+    sentences, notes = [], []
+    for report, js in scope:
+        order = sorted({GRADES.index(j.grade) for j in js if j.grade in GRADES})
+        at = order[0] if question.rank == "best" else order[-1]
+        top = [j for j in js if j.grade == GRADES[at]]
+        cited = [(report, j, where) for j in top if (where := _said_at(report, j, every=False))]
+        if not cited:
+            continue
+        scale = _scale(report, js)
+        beyond = [g for g in scale if (scale.index(g) < scale.index(GRADES[at])) == (question.rank == "best")
+                  and g != GRADES[at]]
+        nearest = (beyond[-1] if question.rank == "best" else beyond[0]) if beyond else ""
+        further = " or better" if question.rank == "best" else " or worse"
+        none = f"; none was {nearest.removesuffix(' to be good')}{further * (len(beyond) > 1)}" if beyond else ""
+        grade = _grade_as_printed(top[0])
+        where = "in" if report.meta.voice is Voice.OFSTED else "reported in"
+        notes.append(f"The {_RANK_WORDS[question.rank]} grade {where} {report.meta.short_title} was {grade}, given to "
+                     f"{_count(len(cited))} of its {_count(len(js))} judgements{none}.")
+        sentences += _judgement_sentences(cited, hits)
+    if not sentences:
+        return None
+    return Draft(tuple(sentences), note=" ".join(notes)), hits
+
+
+def _scale(report: Report, judgements: list[Judgement]) -> list[str]:
+    """The grades a report's framework gives, best first: 'adequate' until 2013, then
+    'requires improvement to be good' (the grades it gave tell; else its year)."""
+    given = {j.grade for j in judgements}
+    modern = "requires improvement to be good" in given or ("adequate" not in given and report.meta.year >= 2013)
+    return [g for g in GRADES if g != ("adequate" if modern else "requires improvement to be good")]
+
+
+def _none_graded(question: Question, scope: list[tuple[Report, list[Judgement]]]) -> tuple[Draft, list[Hit]] | None:
+    """No judgement of the part asked has the grade(s) asked ('Which areas were
+    outstanding?'): the note says so, and the best grade each report gave is listed with
+    its judgements cited, so the reader sees what the report did give."""
+    scope = [(report, js) for report, js in scope if any(j.grade in GRADES for j in js)]
+    hits: list[Hit] = []
+    sentences, notes = [], []
+    for report, js in scope:
+        best = GRADES[min(GRADES.index(j.grade) for j in js if j.grade in GRADES)]
+        cited = [(report, j, where) for j in js if j.grade == best and (where := _said_at(report, j, every=False))]
+        if not cited:
+            continue
+        where = "in" if report.meta.voice is Voice.OFSTED else "reported in"
+        notes.append(f"None of the {_count(len(js))} judgements {where} {report.meta.short_title} was "
+                     f"{_or(question.grades)}; its best grade was {_grade_as_printed(cited[0][1])}, "
+                     f"given to {_count(len(cited))}.")
+        sentences += _judgement_sentences(cited, hits)
+    if not sentences:
+        return None
+    verdict = NO if question.polar else ""
+    return Draft(tuple(sentences), note=" ".join(notes), verdict=verdict), hits
+
+
+# Words of a clause that adds to what is counted, not narrows it: 'Counting the review of
+# the safeguarding board, how many of the judgements ... were good?'.
+_INCLUDING = re.compile(r"\b(?:counting|including|as well as|together with|along with)\b[^,?;]*", re.I)
+
+
+def _in_parts_named(question: Question, judgements: list[Judgement]) -> list[Judgement]:
+    """The judgements of every part the question names ('looked after children'), all of
+    them where it names none or all ('its safeguarding and looked after children
+    inspection'): a superlative ranks across the parts named, not within the best-named one."""
+    parts = {_part(j) for j in judgements}
+    if len(parts) < 2:
+        return judgements
+    words = {p: set(tokenize(p)) for p in parts}
+    shared = set.intersection(*words.values())
+    wanted = set(_part_words(question))
+    named = {p for p, w in words.items() if (w - shared) & wanted}
+    return [j for j in judgements if _part(j) in named] if named else judgements
+
+
+def _in_sub_part(question: Question, judgements: list[Judgement]) -> list[Judgement]:
+    """Within a part, the sub-part a question names by words its part does not hold ('the
+    five outcomes for looked after children' are the judgements under 'How good are
+    outcomes for looked after children and care leavers?', not the part's overall
+    effectiveness); all of them where it names none."""
+    def sub(j: Judgement) -> str:
+        return j.heading_path[1] if j.source not in ("table", "grid") and len(j.heading_path) > 2 else ""
+    parts = set(tokenize(" ".join({_part(j) for j in judgements})))
+    wanted = set(_part_words(question)) - parts
+    subs = {sub(j) for j in judgements}
+    if len(subs) < 2 or not wanted:
+        return judgements
+    named = {s for s in subs if s and (set(tokenize(s)) - parts) & wanted}
+    return [j for j in judgements if sub(j) in named] if named else judgements
 
 
 def _grade_as_printed(j: Judgement) -> str:
@@ -335,7 +465,8 @@ def _part_words(question: Question) -> tuple[str, ...]:
     """The question's own words for choosing a part; 'the council' is the part headed
     'The local authority' (not its safeguarding board)."""
     council = ("author",) if re.search(r"\bcouncil\b", question.text, re.I) else ()
-    return question.topic + council
+    added = set(tokenize(" ".join(m[0] for m in _INCLUDING.finditer(question.text))))
+    return tuple(t for t in question.topic if t not in added) + council
 
 
 def _in_part(topic: tuple[str, ...], records: list, part_of) -> list:

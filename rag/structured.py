@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, normalise_grade, states_grade
+from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, SECTION_GRADE, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 from core.sentences import sentences as split_sentences
 
@@ -129,13 +129,21 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
 
 def _judgement_sentences(cited: list[tuple[Report, Judgement, list[Paragraph]]], hits: list[Hit]) -> list:
     """One sentence per judgement ('Ofsted's judgement for Being healthy: adequate (grade
-    3).'), citing where the report states it; ``hits`` gains the paragraphs cited."""
+    3).'), citing where the report states it; ``hits`` gains the paragraphs cited. Where a
+    numbered paragraph states the grade in the inspectors' words, their sentence follows,
+    citing it ('The capacity for improvement is good.'): the record's sentence, with the
+    grade number only a grade line prints, is not what that paragraph says."""
     areas = Counter(j.area.lower() for _, j, _ in cited)
     # Grades of several reports (a comparison) each say whose they are, not only in the citation.
     several = len({report.doc_id for report, _, _ in cited}) > 1
     sentences = []
     for report, j, where in cited:
-        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "") for p in where]
+        words = [(p, said) for p in where if p.locator != j.locator and p.kind is Kind.PARAGRAPH
+                 and (said := _stating(p, j))]
+        quoted = {p.locator for p, _ in words}
+        if all(p.locator in quoted for p in where):  # nothing else to cite: the paragraph backs the record's sentence
+            words, quoted = [], set()
+        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "") for p in where if p.locator not in quoted]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         if several:
             area = f"{area} in {report.meta.place} ({report.meta.year})"
@@ -143,7 +151,38 @@ def _judgement_sentences(cited: list[tuple[Report, Judgement, list[Paragraph]]],
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
             f"{report.meta.short_title} reports Ofsted's judgement"
         sentences.append((f"{who} for {area}: {_grade_as_printed(j)}{number}.", tuple(refs)))
+        sentences += [(said, (_hit(hits, report, p),)) for p, said in words]
     return sentences
+
+
+def _stating(p: Paragraph, j: Judgement) -> str:
+    """The sentence of ``p`` that states ``j``'s grade, the one naming most of its area; ''.
+    Outside the judgement's own section the grade must be said of the area: its words
+    before the grade in the same clause ('The experiences and progress of children looked
+    after ... require improvement'), not of something else in a run-on cover line ('... help
+    and protection ... Report published: 23 May 2014 The overall judgement is requires
+    improvement')."""
+    area = set(tokenize(j.area))
+    stating = [s for s in split_sentences(p.text) if states_grade(s, j.grade)]
+    if p.heading_path != j.heading_path or j.source in ("table", "grid"):  # not the section it heads
+        stating = [s for s in stating if _said_of(s, j)]
+    return max(stating, key=lambda s: len(area & set(tokenize(s))), default="")
+
+
+# The overall effectiveness judgement as a SIF or ILACS report words it: 'Children's
+# services in Poole require improvement to be good', 'Overall, ... adequate'.
+_OVERALL = re.compile(r"\boverall\b|\bchildren.?s services in\b", re.I)
+
+
+def _said_of(sentence: str, j: Judgement) -> bool:
+    """Is the grade said of the judgement's area: its words before the grade, in the
+    clause that gives it?"""
+    word = "improvement" if j.grade.startswith("requires improvement") else j.grade
+    m = re.search(rf"\b(requires?\s+)?{word}\b", sentence, re.I)
+    clause = re.split(r"[;:]", sentence[:m.start()] if m else sentence)[-1]
+    if j.area.lower() == "overall effectiveness":
+        return bool(_OVERALL.search(clause))
+    return set(tokenize(j.area)) <= set(tokenize(clause))
 
 
 # -- the best or worst of a report's judgements, and grades none was given -------------------
@@ -265,16 +304,30 @@ def _grade_as_printed(j: Judgement) -> str:
 def _said_at(report: Report, j: Judgement, every: bool) -> list[Paragraph]:
     """The paragraphs a judgement's sentence cites: the one it was read from and, for a
     single grade (``every``), where else the report says it: the Record of main findings
-    row for the same area and the inspectors' own sentence. A list cites each record
+    row for the same area, the section title that grades it, and the inspectors' own sentence. A list cites each record
     once: its own paragraph, or where the report says it when the record has none (a
     grade read from a page-one grid). Empty when the report prints it nowhere we know."""
     own = _paragraph(report, j.locator)
     if own is not None and not every:
         return [own]
     twin = _table_twin(report, j)
-    others = [_paragraph(report, twin.locator) if twin is not None else None, _in_words(report, j)]
+    others = [_paragraph(report, twin.locator) if twin is not None else None, _section_title(report, j),
+              _in_words(report, j)]
     where = list({p.locator: p for p in [own, *others] if p is not None}.values())
     return where if every else where[:1]
+
+
+def _section_title(report: Report, j: Judgement) -> Paragraph | None:
+    """The title of the section that reports on a judgement read elsewhere (an ILACS grid
+    row on page one): 'The experiences and progress of children in care: outstanding',
+    the inspectors' own heading for that section, when it gives the same grade."""
+    area = _norm(j.area).strip(" .:")
+    for p in report.paragraphs:
+        if p.kind is Kind.GRADE and p.locator != j.locator:
+            m = SECTION_GRADE.match(" ".join(p.text.split()))
+            if m and _norm(m["area"]).strip(" .:") == area and normalise_grade(m["grade"]) == j.grade:
+                return p
+    return None
 
 
 def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
@@ -312,7 +365,7 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
             continue
         if len(line.split()) >= 5 and line in _norm(p.text):
             return p
-        if area and any(states_grade(s, grade) and area <= set(tokenize(s)) and not _another_inspection(s, report)
+        if area and any(states_grade(s, grade) and _said_of(s, j) and not _another_inspection(s, report)
                         for s in split_sentences(p.text)):
             return p
     return None

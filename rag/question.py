@@ -251,10 +251,10 @@ def polar(text: str) -> bool:
 # came out ('came out weakest', 'did Dorset do best'). 'best interests', 'best practice'
 # are not rankings.
 _BEST, _WORST = r"best|strongest|highest|top", r"worst|weakest|lowest|poorest"
-_RANKED = r"grades?|judg(?:e)?ments?|ratings?|areas?|outcomes?|aspects?|results?|scores?"
-_RANK_WORD = (r"\b(?P<w>{})\b\s+(?:\w+\s+)?(?:{})\b"
-              r"|\b(?:came out|come out|comes out|judged|rated|graded|scored|do|did|does|fared?|perform\w*)\s+"
-              r"(?:the\s+)?(?P<v>{})\b")
+_RANKED = r"grades?|judg(?:e)?ments?|ratings?|areas?|outcomes?|aspects?"
+_RANK_WORD = (r"\b(?:{})\b\s+(?:\w+\s+)?(?:{})\b"
+              r"|\b(?:came out|come out|comes out|judged?|rated?|graded?|do|did|does|fared?|perform\w*)\s+"
+              r"(?:the\s+)?(?:{})\b")
 
 
 def rank_asked(text: str) -> str:

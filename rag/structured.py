@@ -18,7 +18,7 @@ from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import YEAR, Question, answer_type, has_type
-from .yesno import NO, YES, on_grade
+from .yesno import NO, YES, asks_all, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
 # how an area was judged, in other words; answered from the records only when it names
@@ -119,11 +119,13 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
                         for r, js in _by_report(chosen))
     verdict = ""
-    if question.polar and question.grades:
-        # 'Was the LSCB judged good?': yes when every judgement asked has the grade asked;
-        # 'Were any areas judged outstanding?' (a list): yes when any has.
+    if question.polar and question.grades and listing:
+        # 'Were any areas judged outstanding?': yes, some were; 'Were all ... good?': only if every one was.
+        verdict = YES if not asks_all(question.text) or len(chosen) == sum(len(js) for _, js in scope) else NO
+    elif question.polar and question.grades:
+        # 'Was the LSCB judged good?': yes when every judgement asked has the grade asked.
         meets = {on_grade(question.grades, j.grade, question.text) for _, j in chosen}
-        verdict = YES if (listing and chosen) or meets == {True} else NO if meets == {False} else ""
+        verdict = YES if meets == {True} else NO if meets == {False} else ""
     return Draft(tuple(sentences), note=note, verdict=verdict), hits
 
 
@@ -216,8 +218,8 @@ def _ranked(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
         further = " or better" if question.rank == "best" else " or worse"
         none = f"; none was {nearest.removesuffix(' to be good')}{further * (len(beyond) > 1)}" if beyond else ""
         grade = _grade_as_printed(top[0])
-        where = "in" if report.meta.voice is Voice.OFSTED else "reported in"
-        notes.append(f"The {_RANK_WORDS[question.rank]} grade {where} {report.meta.short_title} was {grade}, given to "
+        said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
+        notes.append(f"The {_RANK_WORDS[question.rank]} grade {said_in} {report.meta.short_title} was {grade}, given to "
                      f"{_count(len(cited))} of its {_count(len(js))} judgements{none}.")
         sentences += _judgement_sentences(cited, hits)
     if not sentences:
@@ -245,8 +247,8 @@ def _none_graded(question: Question, scope: list[tuple[Report, list[Judgement]]]
         cited = [(report, j, where) for j in js if j.grade == best and (where := _said_at(report, j, every=False))]
         if not cited:
             continue
-        where = "in" if report.meta.voice is Voice.OFSTED else "reported in"
-        notes.append(f"None of the {_count(len(js))} judgements {where} {report.meta.short_title} was "
+        said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
+        notes.append(f"None of the {_count(len(js))} judgements {said_in} {report.meta.short_title} was "
                      f"{_or(question.grades)}; its best grade was {_grade_as_printed(cited[0][1])}, "
                      f"given to {_count(len(cited))}.")
         sentences += _judgement_sentences(cited, hits)

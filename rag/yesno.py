@@ -47,6 +47,11 @@ def on_grade(asked: tuple[str, ...], given: str, question: str) -> bool:
     return False
 
 
+def asks_all(question: str) -> bool:
+    """'Were all ... judged good?': every one, not any one."""
+    return bool(_ALL.search(question))
+
+
 def lead(question: str, sentences: list[str]) -> str:
     """'Yes.' or 'No.' where the answer's sentences decide it and agree; else ''."""
     said = {v for s in sentences if (v := reading(question, s))}

@@ -21,3 +21,8 @@ def test_a_grade_asked_and_the_grade_recorded():
 def test_sentences_that_disagree_give_neither():
     assert yesno.lead("Was the current risk low?", ["Current risk: LOW", "Current risk: HIGH"]) == ""
     assert yesno.lead("Was the current risk low?", ["Current risk: LOW", "Staff are trained."]) == yesno.YES
+
+
+def test_all_asks_for_every_one():
+    assert yesno.asks_all("Were all of Darlington's judgements good?")
+    assert not yesno.asks_all("Were any of Darlington's judgements good?")

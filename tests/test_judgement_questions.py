@@ -69,6 +69,9 @@ def test_which_areas_were_outstanding_when_none_was(chain):
     ("Was Dorset's leadership and management of safeguarding services judged outstanding in 2011?", "Yes.",
      "outstanding"),
     ("Was being healthy for Dorset's looked after children judged at least good in 2011?", "No.", "adequate"),
+    # over a list: any one, or every one
+    ("Were any of Dorset's 2011 judgements outstanding?", "Yes.", "outstanding"),
+    ("Were all of Darlington's judgements good?", "No.", "good"),
 ])
 def test_yes_or_no_on_a_recorded_grade(chain, question, first, grade):
     answer = chain.ask(question)

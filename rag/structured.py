@@ -145,7 +145,8 @@ def _judgement_sentences(cited: list[tuple[Report, Judgement, list[Paragraph]]],
         quoted = {p.locator for p, _ in words}
         if all(p.locator in quoted for p in where):  # nothing else to cite: the paragraph backs the record's sentence
             words, quoted = [], set()
-        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "") for p in where if p.locator not in quoted]
+        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "")
+                for p in where if p.locator not in quoted]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         if several:
             area = f"{area} in {report.meta.place} ({report.meta.year})"
@@ -219,8 +220,8 @@ def _ranked(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
         none = f"; none was {nearest.removesuffix(' to be good')}{further * (len(beyond) > 1)}" if beyond else ""
         grade = _grade_as_printed(top[0])
         said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
-        notes.append(f"The {_RANK_WORDS[question.rank]} grade {said_in} {report.meta.short_title} was {grade}, given to "
-                     f"{_count(len(cited))} of its {_count(len(js))} judgements{none}.")
+        notes.append(f"The {_RANK_WORDS[question.rank]} grade {said_in} {report.meta.short_title} was {grade}, "
+                     f"given to {_count(len(cited))} of its {_count(len(js))} judgements{none}.")
         sentences += _judgement_sentences(cited, hits)
     if not sentences:
         return None

@@ -28,8 +28,8 @@ YES, NO = "Yes.", "No."
 
 # A negation, less the phrases that only look like one ('not only', 'no more than 5%').
 _NEGATION = re.compile(r"\b(?:no|not|none|never|nor|neither|nothing|without|cannot)\b|n't\b", re.I)
-_NOT_NEGATION = re.compile(r"\b(?:not only|not just|not least|no doubt|no (?:more|less|fewer) than|not (?:more|less|fewer)"
-                           r" than|if not|or not|no matter)\b", re.I)
+_NOT_NEGATION = re.compile(r"\b(?:not only|not just|not least|no doubt|no (?:more|less|fewer) than"
+                           r"|not (?:more|less|fewer) than|if not|or not|no matter)\b", re.I)
 _WINDOW = 4  # words after a negation that it governs ('no specific budget implications')
 # Values a question asks about that a sentence can state or contradict, by scale.
 _LEVELS = ("low", "medium", "high")
@@ -120,7 +120,8 @@ _EXAMPLES = (
     ("Was the current risk assessed as low?", "Current Risk: LOW Residual Risk MEDIUM", YES),
     ("Was the current risk assessed as low?", "Current Risk: HIGH", NO),
     ("Was the Local Safeguarding Children Board judged good?", "The Local Safeguarding Children Board is good.", YES),
-    ("Was the Local Safeguarding Children Board judged good?", "The Local Safeguarding Children Board is adequate.", NO),
+    ("Was the Local Safeguarding Children Board judged good?",
+     "The Local Safeguarding Children Board is adequate.", NO),
     ("Were all initial child protection conferences held on time?",
      "81% of conferences were held on time for the last 6 months and in the last 12 weeks 100%.", YES),
     ("Were all initial child protection conferences held on time?", "78% of conferences were held on time.", NO),

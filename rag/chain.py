@@ -29,7 +29,7 @@ from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
 from . import question as q_
-from . import structured
+from . import structured, yesno
 from .citations import citation
 from .extractive import ExtractiveAnswerer
 from .guard import guard
@@ -164,6 +164,9 @@ class AnswerChain:
         if not checked.sentences:
             return self._abstain(turn, base, "", unsupported=checked.unsupported)
         text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))
+        if turn.reading.polar and not re.match(r"(yes|no)\b", text, re.I):  # a yes/no question's yes or no first
+            lead = draft.verdict or yesno.lead(turn.reading.text, [s.text for s in checked.sentences])
+            text = f"{lead} {text}" if lead else text
         return Answer(text=text, sentences=checked.sentences, citations=checked.citations, abstained=False,
                       unsupported_sentences=checked.unsupported,
                       removed_citations=checked.removed + draft.invalid_markers,

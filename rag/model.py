@@ -96,6 +96,7 @@ class Draft:
     abstain: bool = False
     note: str = ""  # e.g. 'Poole 2017 made 15 recommendations.' (already inside sentences)
     invalid_markers: int = 0  # an LLM's markers that named no source shown: the answer counts them removed
+    verdict: str = ""  # 'Yes.' / 'No.' for a yes/no question its records decide (rag/yesno.py)
 
 
 @dataclass(frozen=True)

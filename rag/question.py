@@ -72,6 +72,8 @@ class Question:
     topic: tuple[str, ...]  # the question's own words, framing removed (keyword tokens)
     voice: str | None = None  # a kind of report the question names
     grades: tuple[str, ...] = ()  # grades the question names ('which areas were good?')
+    polar: bool = False  # a yes/no question ('Was the LSCB judged good?'): ``polar``
+    rank: str = ""  # 'best' or 'worst': a superlative over judgements ('Which area came out weakest?'): ``rank_asked``
 
 
 def check(text: str, max_chars: int) -> str:
@@ -225,7 +227,42 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     # 'Which outcome did Ofsted judge only adequate?': every record with that grade.
     wants_list = (bool(_LIST_WORDS.search(text)) and not (recommendation and _FIGURE_ASKED.search(text))
                   or bool(grades and re.search(r"\bwhich\b", text, re.I)))
-    return Question(text, places, unknown, years, intent, wants_list, topic, voice, grades)
+    return Question(text, places, unknown, years, intent, wants_list, topic, voice, grades,
+                    polar=polar(text), rank=rank_asked(text))
+
+
+# -- question classes: yes/no, and the best or worst of a report's judgements --------------
+# A yes/no question opens with an auxiliary verb, perhaps after a framing clause ('In
+# Dorset's 2020 self-evaluation, were all ... held on time?'); 'Was it good or adequate?'
+# offers a choice instead ('or better' / 'or above' still asks yes or no).
+_POLAR = re.compile(r"^(?:[^,?]{0,80},\s*)?(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b"
+                    r"(?!\s+(?:you|we)\b)", re.I)
+_CHOICE = re.compile(r"\bor\b(?!\s+(better|above|worse|below|higher|lower|not)\b)", re.I)
+
+
+def polar(text: str) -> bool:
+    """Does the question ask for a yes or a no ('Was the LSCB judged good?', 'Did the
+    inspection find any cases where children were unsafe?')?"""
+    return bool(_POLAR.search(text.strip())) and not _CHOICE.search(text)
+
+
+# A superlative over judgements: its word next to what is ranked ('the best grade',
+# 'the lowest grade any area received', 'the strongest outcome area') or after how it
+# came out ('came out weakest', 'did Dorset do best'). 'best interests', 'best practice'
+# are not rankings.
+_BEST, _WORST = r"best|strongest|highest|top", r"worst|weakest|lowest|poorest"
+_RANKED = r"grades?|judg(?:e)?ments?|ratings?|areas?|outcomes?|aspects?"
+_RANK_WORD = (r"\b(?:{})\b\s+(?:\w+\s+)?(?:{})\b"
+              r"|\b(?:came out|come out|comes out|judged?|rated?|graded?|do|did|does|fared?|perform\w*)\s+"
+              r"(?:the\s+)?(?:{})\b")
+
+
+def rank_asked(text: str) -> str:
+    """'best' or 'worst' when the question asks for a report's best or worst judgement; ''."""
+    for rank, words in (("best", _BEST), ("worst", _WORST)):
+        if re.search(_RANK_WORD.format(words, _RANKED, words), text, re.I):
+            return rank
+    return ""
 
 
 def follow_up(text: str, previous: str, library: list[ReportMeta]) -> str:

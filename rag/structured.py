@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from core.grades import FIELD_NAMES, GRADE_WORDS, normalise_grade, states_grade
+from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, SECTION_GRADE, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 from core.sentences import sentences as split_sentences
 
@@ -18,6 +18,7 @@ from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import YEAR, Question, answer_type, has_type
+from .yesno import NO, YES, asks_all, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
 # how an area was judged, in other words; answered from the records only when it names
@@ -27,6 +28,8 @@ _EVALUATES = re.compile(r"\b(conclu\w*|how did\b.*\bdo\b|how (was|were|is|are|go
 
 
 def answer(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+    if question.rank and (ranked := _ranked(question, reports)) is not None:
+        return ranked
     if question.intent == "grade":
         return _grades(question, reports)
     if question.intent == "recommendation":
@@ -67,6 +70,7 @@ def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
 def _grades(question: Question, reports: list[Report], whole_area: bool = False) -> tuple[Draft, list[Hit]] | None:
     asked = set(tokenize(question.text))
     chosen: list[tuple[Report, Judgement]] = []
+    scope: list[tuple[Report, list[Judgement]]] = []  # each report's judgements of the part asked
     listing = False
     for report in reports:
         judgements = distinct_judgements(report.judgements)
@@ -74,6 +78,9 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         # The part first: 'partnership working in services for looked after children' is
         # not the safeguarding part's partnership working.
         listed = _in_part(_part_words(question), judgements, _part)
+        if listing:
+            listed = _in_sub_part(question, listed)
+            scope.append((report, listed))
         if not listing:
             # The question must name most of an area ('being healthy'), not share one
             # word with it ('health' in 'the contribution of health agencies ...').
@@ -90,6 +97,9 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             listed = _best(tuple(asked), _best(own, listed, lambda j: f"{j.area} {FIELD_NAMES.get(j.field, '')}"),
                            lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]
+    if listing and question.grades and not chosen:
+        # 'Which areas were outstanding?' where none was: say so, with the best grade given.
+        return _none_graded(question, scope)
     # A record with nothing to cite is not said: every sentence of an answer cites a paragraph.
     cited = [(report, j, where) for report, j in chosen if (where := _said_at(report, j, every=not listing))]
     if not cited:
@@ -102,11 +112,41 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             said, p = _stated_count(report, len(js), question.grades[0])
             if p is not None:
                 sentences.append((said, (_hit(hits, report, p),)))
-    areas = Counter(j.area.lower() for _, j in chosen)
+    sentences += _judgement_sentences(cited, hits)
+    note = ""
+    if listing:
+        graded = f" of {_or(question.grades)}" if question.grades else ""
+        note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
+                        for r, js in _by_report(chosen))
+    verdict = ""
+    if question.polar and question.grades and listing:
+        # 'Were any areas judged outstanding?': yes, some were; 'Were all ... good?': only if every one was.
+        verdict = YES if not asks_all(question.text) or len(chosen) == sum(len(js) for _, js in scope) else NO
+    elif question.polar and question.grades:
+        # 'Was the LSCB judged good?': yes when every judgement asked has the grade asked.
+        meets = {on_grade(question.grades, j.grade, question.text) for _, j in chosen}
+        verdict = YES if meets == {True} else NO if meets == {False} else ""
+    return Draft(tuple(sentences), note=note, verdict=verdict), hits
+
+
+def _judgement_sentences(cited: list[tuple[Report, Judgement, list[Paragraph]]], hits: list[Hit]) -> list:
+    """One sentence per judgement ('Ofsted's judgement for Being healthy: adequate (grade
+    3).'), citing where the report states it; ``hits`` gains the paragraphs cited. Where a
+    numbered paragraph states the grade in the inspectors' words, their sentence follows,
+    citing it ('The capacity for improvement is good.'): the record's sentence, with the
+    grade number only a grade line prints, is not what that paragraph says."""
+    areas = Counter(j.area.lower() for _, j, _ in cited)
     # Grades of several reports (a comparison) each say whose they are, not only in the citation.
-    several = len({report.doc_id for report, _ in chosen}) > 1
+    several = len({report.doc_id for report, _, _ in cited}) > 1
+    sentences = []
     for report, j, where in cited:
-        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "") for p in where]
+        words = [(p, said) for p in where if p.locator != j.locator and p.kind is Kind.PARAGRAPH
+                 and (said := _stating(p, j))]
+        quoted = {p.locator for p, _ in words}
+        if all(p.locator in quoted for p in where):  # nothing else to cite: the paragraph backs the record's sentence
+            words, quoted = [], set()
+        refs = [_hit(hits, report, p, j.area if p.locator == j.locator else "")
+                for p in where if p.locator not in quoted]
         area = j.area if areas[j.area.lower()] == 1 or not j.heading_path else f"{j.area} ({_part(j)})"
         if several:
             area = f"{area} in {report.meta.place} ({report.meta.year})"
@@ -114,12 +154,144 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         who = "Ofsted's judgement" if report.meta.voice is Voice.OFSTED else \
             f"{report.meta.short_title} reports Ofsted's judgement"
         sentences.append((f"{who} for {area}: {_grade_as_printed(j)}{number}.", tuple(refs)))
-    note = ""
-    if listing:
-        graded = f" of {_or(question.grades)}" if question.grades else ""
-        note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
-                        for r, js in _by_report(chosen))
-    return Draft(tuple(sentences), note=note), hits
+        sentences += [(said, (_hit(hits, report, p),)) for p, said in words]
+    return sentences
+
+
+def _stating(p: Paragraph, j: Judgement) -> str:
+    """The sentence of ``p`` that states ``j``'s grade, the one naming most of its area; ''.
+    Outside the judgement's own section the grade must be said of the area: its words
+    before the grade in the same clause ('The experiences and progress of children looked
+    after ... require improvement'), not of something else in a run-on cover line ('... help
+    and protection ... Report published: 23 May 2014 The overall judgement is requires
+    improvement')."""
+    area = set(tokenize(j.area))
+    stating = [s for s in split_sentences(p.text) if states_grade(s, j.grade)]
+    if p.heading_path != j.heading_path or j.source in ("table", "grid"):  # not the section it heads
+        stating = [s for s in stating if _said_of(s, j)]
+    return max(stating, key=lambda s: len(area & set(tokenize(s))), default="")
+
+
+# The overall effectiveness judgement as a SIF or ILACS report words it: 'Children's
+# services in Poole require improvement to be good', 'Overall, ... adequate'.
+_OVERALL = re.compile(r"\boverall\b|\bchildren.?s services in\b", re.I)
+
+
+def _said_of(sentence: str, j: Judgement) -> bool:
+    """Is the grade said of the judgement's area: its words before the grade, in the
+    clause that gives it?"""
+    word = "improvement" if j.grade.startswith("requires improvement") else j.grade
+    m = re.search(rf"\b(requires?\s+)?{word}\b", sentence, re.I)
+    clause = re.split(r"[;:]", sentence[:m.start()] if m else sentence)[-1]
+    if j.area.lower() == "overall effectiveness":
+        return bool(_OVERALL.search(clause))
+    return set(tokenize(j.area)) <= set(tokenize(clause))
+
+
+# -- the best or worst of a report's judgements, and grades none was given -------------------
+_RANK_WORDS = {"best": "best", "worst": "weakest"}
+
+
+def _ranked(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+    """'Which outcome area came out weakest?', 'What was the best grade Darlington got?':
+    per report, the best or worst grade among the judgements of the part(s) the question
+    names, and every judgement given it, each citing where the report states it; the note
+    says the grade, how many of the report's judgements got it, and that none got a
+    better (worse) one. None when the reports hold no judgements to rank."""
+    scope = [(report, _in_sub_part(question, _in_parts_named(question, distinct_judgements(report.judgements))))
+             for report in reports]
+    scope = [(report, js) for report, js in scope if any(j.grade in GRADES for j in js)]
+    if not scope:
+        return None
+    hits: list[Hit] = []
+    sentences, notes = [], []
+    for report, js in scope:
+        order = sorted({GRADES.index(j.grade) for j in js if j.grade in GRADES})
+        at = order[0] if question.rank == "best" else order[-1]
+        top = [j for j in js if j.grade == GRADES[at]]
+        cited = [(report, j, where) for j in top if (where := _said_at(report, j, every=False))]
+        if not cited:
+            continue
+        scale = _scale(report, js)
+        beyond = [g for g in scale if (scale.index(g) < scale.index(GRADES[at])) == (question.rank == "best")
+                  and g != GRADES[at]]
+        nearest = (beyond[-1] if question.rank == "best" else beyond[0]) if beyond else ""
+        further = " or better" if question.rank == "best" else " or worse"
+        none = f"; none was {nearest.removesuffix(' to be good')}{further * (len(beyond) > 1)}" if beyond else ""
+        grade = _grade_as_printed(top[0])
+        said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
+        notes.append(f"The {_RANK_WORDS[question.rank]} grade {said_in} {report.meta.short_title} was {grade}, "
+                     f"given to {_count(len(cited))} of its {_count(len(js))} judgements{none}.")
+        sentences += _judgement_sentences(cited, hits)
+    if not sentences:
+        return None
+    return Draft(tuple(sentences), note=" ".join(notes)), hits
+
+
+def _scale(report: Report, judgements: list[Judgement]) -> list[str]:
+    """The grades a report's framework gives, best first: 'adequate' until 2013, then
+    'requires improvement to be good' (the grades it gave tell; else its year)."""
+    given = {j.grade for j in judgements}
+    modern = "requires improvement to be good" in given or ("adequate" not in given and report.meta.year >= 2013)
+    return [g for g in GRADES if g != ("adequate" if modern else "requires improvement to be good")]
+
+
+def _none_graded(question: Question, scope: list[tuple[Report, list[Judgement]]]) -> tuple[Draft, list[Hit]] | None:
+    """No judgement of the part asked has the grade(s) asked ('Which areas were
+    outstanding?'): the note says so, and the best grade each report gave is listed with
+    its judgements cited, so the reader sees what the report did give."""
+    scope = [(report, js) for report, js in scope if any(j.grade in GRADES for j in js)]
+    hits: list[Hit] = []
+    sentences, notes = [], []
+    for report, js in scope:
+        best = GRADES[min(GRADES.index(j.grade) for j in js if j.grade in GRADES)]
+        cited = [(report, j, where) for j in js if j.grade == best and (where := _said_at(report, j, every=False))]
+        if not cited:
+            continue
+        said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
+        notes.append(f"None of the {_count(len(js))} judgements {said_in} {report.meta.short_title} was "
+                     f"{_or(question.grades)}; its best grade was {_grade_as_printed(cited[0][1])}, "
+                     f"given to {_count(len(cited))}.")
+        sentences += _judgement_sentences(cited, hits)
+    if not sentences:
+        return None
+    verdict = NO if question.polar else ""
+    return Draft(tuple(sentences), note=" ".join(notes), verdict=verdict), hits
+
+
+# Words of a clause that adds to what is counted, not narrows it: 'Counting the review of
+# the safeguarding board, how many of the judgements ... were good?'.
+_INCLUDING = re.compile(r"\b(?:counting|including|as well as|together with|along with)\b[^,?;]*", re.I)
+
+
+def _in_parts_named(question: Question, judgements: list[Judgement]) -> list[Judgement]:
+    """The judgements of every part the question names ('looked after children'), all of
+    them where it names none or all ('its safeguarding and looked after children
+    inspection'): a superlative ranks across the parts named, not within the best-named one."""
+    parts = {_part(j) for j in judgements}
+    if len(parts) < 2:
+        return judgements
+    words = {p: set(tokenize(p)) for p in parts}
+    shared = set.intersection(*words.values())
+    wanted = set(_part_words(question))
+    named = {p for p, w in words.items() if (w - shared) & wanted}
+    return [j for j in judgements if _part(j) in named] if named else judgements
+
+
+def _in_sub_part(question: Question, judgements: list[Judgement]) -> list[Judgement]:
+    """Within a part, the sub-part a question names by words its part does not hold ('the
+    five outcomes for looked after children' are the judgements under 'How good are
+    outcomes for looked after children and care leavers?', not the part's overall
+    effectiveness); all of them where it names none."""
+    def sub(j: Judgement) -> str:
+        return j.heading_path[1] if j.source not in ("table", "grid") and len(j.heading_path) > 2 else ""
+    parts = set(tokenize(" ".join({_part(j) for j in judgements})))
+    wanted = set(_part_words(question)) - parts
+    subs = {sub(j) for j in judgements}
+    if len(subs) < 2 or not wanted:
+        return judgements
+    named = {s for s in subs if s and (set(tokenize(s)) - parts) & wanted}
+    return [j for j in judgements if sub(j) in named] if named else judgements
 
 
 def _grade_as_printed(j: Judgement) -> str:
@@ -135,16 +307,30 @@ def _grade_as_printed(j: Judgement) -> str:
 def _said_at(report: Report, j: Judgement, every: bool) -> list[Paragraph]:
     """The paragraphs a judgement's sentence cites: the one it was read from and, for a
     single grade (``every``), where else the report says it: the Record of main findings
-    row for the same area and the inspectors' own sentence. A list cites each record
+    row for the same area, the section title that grades it, and the inspectors' own sentence. A list cites each record
     once: its own paragraph, or where the report says it when the record has none (a
     grade read from a page-one grid). Empty when the report prints it nowhere we know."""
     own = _paragraph(report, j.locator)
     if own is not None and not every:
         return [own]
     twin = _table_twin(report, j)
-    others = [_paragraph(report, twin.locator) if twin is not None else None, _in_words(report, j)]
+    others = [_paragraph(report, twin.locator) if twin is not None else None, _section_title(report, j),
+              _in_words(report, j)]
     where = list({p.locator: p for p in [own, *others] if p is not None}.values())
     return where if every else where[:1]
+
+
+def _section_title(report: Report, j: Judgement) -> Paragraph | None:
+    """The title of the section that reports on a judgement read elsewhere (an ILACS grid
+    row on page one): 'The experiences and progress of children in care: outstanding',
+    the inspectors' own heading for that section, when it gives the same grade."""
+    area = _norm(j.area).strip(" .:")
+    for p in report.paragraphs:
+        if p.kind is Kind.GRADE and p.locator != j.locator:
+            m = SECTION_GRADE.match(" ".join(p.text.split()))
+            if m and _norm(m["area"]).strip(" .:") == area and normalise_grade(m["grade"]) == j.grade:
+                return p
+    return None
 
 
 def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
@@ -182,7 +368,7 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
             continue
         if len(line.split()) >= 5 and line in _norm(p.text):
             return p
-        if area and any(states_grade(s, grade) and area <= set(tokenize(s)) and not _another_inspection(s, report)
+        if area and any(states_grade(s, grade) and _said_of(s, j) and not _another_inspection(s, report)
                         for s in split_sentences(p.text)):
             return p
     return None
@@ -335,7 +521,8 @@ def _part_words(question: Question) -> tuple[str, ...]:
     """The question's own words for choosing a part; 'the council' is the part headed
     'The local authority' (not its safeguarding board)."""
     council = ("author",) if re.search(r"\bcouncil\b", question.text, re.I) else ()
-    return question.topic + council
+    added = set(tokenize(" ".join(m[0] for m in _INCLUDING.finditer(question.text))))
+    return tuple(t for t in question.topic if t not in added) + council
 
 
 def _in_part(topic: tuple[str, ...], records: list, part_of) -> list:

@@ -157,3 +157,29 @@ def test_an_answer_names_the_role_asked_with_its_qualifiers():
     assert not role_kept("Who was the deputy lead inspector?", "Lead inspector: Marcie Taylor HMI")
     assert role_kept("Who was the deputy lead inspector?", "Deputy lead inspector: Linda Steele HMI")
     assert role_kept("Who led the inspection?", "Lead inspector: Marcie Taylor HMI")  # no role named: any person
+
+
+@pytest.mark.parametrize("question, yes_no", [
+    ("Was the LSCB judged good?", True),
+    ("Did the inspection find any cases where children were unsafe?", True),
+    ("In Dorset's 2020 self-evaluation, were all conferences held on time?", True),
+    ("Was leadership judged good or better?", True),
+    ("Was leadership judged good or adequate?", False),  # a choice, not a yes or a no
+    ("What grade was leadership given?", False),
+    ("How many areas were good?", False),
+])
+def test_a_yes_no_question_is_told_by_its_opening_verb(question, yes_no):
+    assert read(question, LIBRARY).polar is yes_no
+
+
+@pytest.mark.parametrize("question, rank", [
+    ("Which outcome area came out weakest?", "worst"),
+    ("What was the best grade Darlington got?", "best"),
+    ("What was the lowest grade any area received?", "worst"),
+    ("Which was Poole's strongest area in 2017?", "best"),
+    ("Where did Dorset do best in 2011?", "best"),
+    ("What is in the best interests of children in care?", ""),
+    ("How many of the judgements came out as good?", ""),
+])
+def test_a_superlative_over_judgements_is_told_from_best_interests(question, rank):
+    assert read(question, LIBRARY).rank == rank

@@ -3,9 +3,10 @@
 ``ask`` passes a ``Turn`` (rag/turn.py) through four stages, each a plain method that
 returns a copy with more filled in:
 
-1. ``_read``: the question checked; a follow-up made to stand alone (by the LLM, or
-   offline by question.follow_up); read (question.read); the filters it implies and
-   the reports they allow.
+1. ``_read``: the question checked; a follow-up made to stand alone (conversation.py:
+   the question's own subject first, then the sidebar's filters, then the history; an
+   LLM may rewrite it within those rules); read (question.read); the filters it implies
+   and the reports they allow.
 2. ``_evidence``: the records' answer with the paragraphs it cites (structured.py), or
    retrieval's hits; or why the chain abstains before any draft (``Turn.abstain``).
 3. ``_draft``: the answerer's draft from the hits, unless the records gave one. The
@@ -28,8 +29,8 @@ from core.settings import Settings
 from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
+from . import conversation, structured, yesno
 from . import question as q_
-from . import structured, yesno
 from .citations import citation
 from .extractive import ExtractiveAnswerer
 from .guard import guard
@@ -93,9 +94,7 @@ class AnswerChain:
         library = [r.meta for r in self.retriever.reports.values()]
         if not library:
             raise NotFoundError("the index is empty: run `python -m ingest corpus/` first")
-        standalone = self.answerer.condense(asked, turn.history) if turn.history else asked
-        if standalone is None:
-            standalone = q_.follow_up(asked, turn.history[-1][0], library)
+        standalone = conversation.standalone(asked, turn.history, turn.filters, library, self.answerer.condense)
         reading = q_.read(standalone, library)
         filters = q_.filters_for(reading, turn.filters, library)
         reports = tuple(r for r in self.retriever.reports.values() if filters.allows(r.meta))

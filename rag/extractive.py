@@ -56,7 +56,7 @@ class ExtractiveAnswerer:
         return self.answer(turn.standalone, turn.hits, words=turn.reading.topic, vector=turn.vector)
 
     def condense(self, question: str, history) -> None:
-        return None  # no model to rewrite a follow-up: the chain reads it (question.follow_up)
+        return None  # no model to rewrite a follow-up: the chain reads it (conversation.py)
 
     def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None,
                vector: Sequence[float] | None = None) -> Draft:

@@ -265,32 +265,6 @@ def rank_asked(text: str) -> str:
     return ""
 
 
-def follow_up(text: str, previous: str, library: list[ReportMeta]) -> str:
-    """The offline reading of a follow-up question, as a question that stands alone:
-    - one that names only a council or a year ('What about Poole?', 'And in 2016?') is
-      the previous question asked of that council or year;
-    - one that names neither ('What about care leavers?') keeps the previous one's
-      councils and years.
-    Anything else stands as it is. (With an LLM, the model rewrites follow-ups.)"""
-    new, old = read(text, library), read(previous, library)
-    if not new.topic and (new.places or new.years) and not (new.grades or new.intent != "text"):
-        out = previous
-        if new.places:
-            for place in old.places:
-                out = re.sub(rf"\b{re.escape(place)}\b", new.places[0], out, flags=re.I)
-            if not old.places:
-                out = f"{out.rstrip(' ?')} in {new.places[0]}?"
-        for year in old.years:  # a year belonged to the council asked about before
-            out = re.sub(rf"\s*\b(in )?{year}\b", "", out) if not new.years else out.replace(str(year), str(new.years[0]))
-        if new.years and not old.years:
-            out = f"{out.rstrip(' ?')} in {new.years[0]}?"
-        return " ".join(out.split())
-    if not new.places and not new.years and (old.places or old.years):
-        where = " ".join([*old.places, *map(str, old.years)])
-        return f"{text.rstrip(' ?')} ({where})?"
-    return text
-
-
 def clauses(text: str) -> list[str]:
     """'When was it inspected and when was the report published?' -> its two questions."""
     return [c for c in re.split(r",?\s+and\s+(?=(?:what|when|who|which|how)\b)", text, flags=re.I) if c.strip()]

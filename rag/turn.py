@@ -43,5 +43,5 @@ class Answerer(Protocol):
         ...
 
     def condense(self, question: str, history: Sequence[tuple[str, str]]) -> str | None:
-        """A follow-up rewritten to stand alone; None: the chain reads it (question.follow_up)."""
+        """A follow-up rewritten to stand alone; None: the chain reads it (conversation.py)."""
         ...

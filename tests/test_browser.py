@@ -89,3 +89,8 @@ def test_a_question_is_answered_with_visible_citations(streamlit_app, browser_pa
     assert shot.stat().st_size > 0
     OUTPUT.mkdir(exist_ok=True)
     shutil.copyfile(shot, OUTPUT / "answer.png")
+
+    # "New conversation" clears the chat (and the history the next question is read with).
+    page.get_by_role("button", name="New conversation").click()
+    page.wait_for_function(f"document.querySelectorAll('{CHAT_MESSAGE}').length === 0", timeout=ANSWER_TIMEOUT)
+    page.locator(CHAT_INPUT).wait_for(state="visible")

@@ -66,6 +66,29 @@ def test_a_follow_up_is_read_with_the_question_before_it(app):
     assert any("Poole 2017" in label for label in labels(app))
 
 
+def test_the_sidebar_council_wins_over_the_conversation(app):
+    ask(app, HEALTHY)
+    app.sidebar.selectbox(key="f_authority").select("Poole").run()
+    ask(app, "What was the overall effectiveness judgement?")
+    said = shown(app.markdown)
+    assert "Read as" not in shown(app.caption)  # a question of its own: not a follow-up of Dorset's
+    assert "requires improvement" in said.lower()
+    assert [c.value for c in app.caption if c.value.startswith("Searched")][-1] == "Searched: Ofsted, Poole 2017"
+
+
+def test_a_new_conversation_clears_the_chat_and_its_history_but_keeps_the_note(app):
+    ask(app, HEALTHY)
+    app.button(key="note-0").click().run()
+    ask(app, "What about Poole?")
+    assert "Read as" in shown(app.caption)
+    app.button(key="new_conversation").click().run()
+    assert not app.exception, app.exception
+    assert app.session_state["turns"] == [] and not app.chat_message
+    assert len(app.session_state["note"]) == 1  # the briefing note stays
+    ask(app, "What about care leavers?")  # no history now: read as asked
+    assert len(app.chat_message) == 2 and "Read as" not in shown(app.caption)
+
+
 def test_the_sidebar_filters_narrow_the_search(app):
     app.sidebar.selectbox(key="f_authority").select("Poole").run()
     ask(app, "What do the reports say about adoption?")

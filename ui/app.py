@@ -109,6 +109,14 @@ def ask_view(chain, filters: Filters, reports: dict) -> None:
                     answer = errorlog.record(chain.settings, exc, f"page: {question!r}")
             answer = _show_safely(chain, question, answer, len(turns), reports)
         turns.append((question, answer))
+    if turns:  # after the last answer, where the next question would go on from it
+        st.button("New conversation", key="new_conversation", on_click=new_conversation,
+                  help="Clear the chat: the next question is not read as a follow-up. The briefing note stays.")
+
+
+def new_conversation() -> None:
+    """Forget the chat shown and the history follow-ups are read with; keep the note."""
+    st.session_state.turns = []
 
 
 def _show_safely(chain, question: str, answer: Answer | str, i: int, reports: dict) -> Answer | str:

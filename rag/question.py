@@ -221,11 +221,22 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     grades = tuple(dict.fromkeys(normalise_grade(g) for g in GRADE_WORDS.findall(text)))
     skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME
     topic = tuple(t for t in tokenize(text) if t not in skip and not t.isdigit())
-    voice = next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
+    voice = voice_named(text)
     # 'Which outcome did Ofsted judge only adequate?': every record with that grade.
     wants_list = (bool(_LIST_WORDS.search(text)) and not (recommendation and _FIGURE_ASKED.search(text))
                   or bool(grades and re.search(r"\bwhich\b", text, re.I)))
     return Question(text, places, unknown, years, intent, wants_list, topic, voice, grades)
+
+
+def voice_named(text: str) -> str | None:
+    """The kind of report ``text`` names ('the 2020 self-evaluation'), as a Voice value."""
+    return next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
+
+
+def voice_words(text: str) -> tuple[int, int] | None:
+    """Where ``text`` names a kind of report (``voice_named``): (start, end), or None."""
+    found = [m.span() for pattern, _ in _VOICE_WORDS if (m := pattern.search(text))]
+    return min(found) if found else None
 
 
 def follow_up(text: str, previous: str, library: list[ReportMeta]) -> str:

@@ -145,7 +145,7 @@ class AnswerChain:
                 self.settings.tuning.lexical_min).sentences
             answers.append(compare.SideAnswer(side, tuple((text, tuple(one.hits[r] for r in refs))
                                                           for text, refs in kept),
-                                              tuple(r.meta for r in reports)))
+                                              tuple(r.meta for r in reports), one.draft.note if one.draft else ""))
             seen += one.hits
         draft, hits = compare.compose(turn.reading, answers)
         # what each side found follows what the answer cites: a reader (and an abstention) can go on to it

@@ -68,6 +68,7 @@ class SideAnswer:
     side: Side
     sentences: tuple[tuple[str, tuple[Hit, ...]], ...]
     reports: tuple[ReportMeta, ...]
+    note: str = ""  # what the side's answer says of itself: 'Ofsted made 15 recommendations in ...'
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,17 @@ _DANGLING = re.compile(r"(?:[\s,:;]+(?:and|or|with|than|to|the|its|their|in|at)\
 def side_question(text: str, named: list[tuple[int, int, int]], i: int) -> str:
     """Side ``i``'s own question: the others' parts of the question left out (the last
     part only its naming words, since the question's topic may trail after it: 'How did
-    Dorset's and Darlington's overall effectiveness grades compare?'), and the words
-    joining the sides. 'How did the number of children looked after by Dorset change
-    between the 2011 inspection and the 2020 self-evaluation?' -> '... looked after by
-    Dorset the 2011 inspection?' and '... looked after by Dorset the 2020 self-evaluation?'."""
+    Dorset's and Darlington's overall effectiveness grades compare?'), the words joining
+    the sides, and the side's own words for its kind of report: its filters choose those
+    reports, and 'self-evaluation' in the question would find the cover page that says it.
+    'How did the number of children looked after by Dorset change between the 2011
+    inspection and the 2020 self-evaluation?' -> '... looked after by Dorset the 2011
+    inspection?' and '... looked after by Dorset the 2020?'."""
     cut = [(start, named_end if j == len(named) - 1 else end)
            for j, (start, named_end, end) in enumerate(named) if j != i]
+    own_start, _, own_end = named[i]
+    if (words := voice_words(text[own_start:own_end])) is not None:
+        cut.append((own_start + words[0], own_start + words[1]))
     out, at = [], 0
     for start, end in sorted(cut):
         out.append(text[at:start])
@@ -217,13 +223,16 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
     """One Draft from the sides' answers, in the sides' order: each side's sentences led
     by the report they quote; a side the reports do not answer named in the note; and,
     when each side gives one figure or grade of the same kind, the comparison stated in
-    a sentence that cites both sides (the guard checks it against them together)."""
+    a sentence that cites both sides (the guard checks it against them together). The
+    note holds what the sides' answers say of themselves (a count of records) and then
+    the sides the reports do not answer."""
     hits: list[Hit] = []
     sentences: list[tuple[str, tuple[int, ...]]] = []
     missing: list[str] = []
     values: list[list[Value]] = []
     said_by: list[list[tuple[str, tuple[int, ...]]]] = []  # each side's sentences, citing hits by index
     thing = _thing(question)
+    notes = [a.note for a in answers if a.note and a.sentences]
     for a in answers:
         texts = [t for t, _ in a.sentences]
         if not a.reports:
@@ -246,7 +255,7 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
     if stated and all(cited):
         sentences.append((stated, tuple(dict.fromkeys(r for refs in cited for r in refs))))
         joint = (len(sentences) - 1,)
-    return Draft(tuple(sentences), abstain=not sentences, note=" ".join(missing), compared=True,
+    return Draft(tuple(sentences), abstain=not sentences, note=" ".join(notes + missing), compared=True,
                  joint=joint), hits
 
 
@@ -381,6 +390,9 @@ def comparison(sides_: list[Side], values: tuple[Value, Value]) -> str:
             return f"From {first.label} to {second.label} the grade {moved}: {a.shown}, then {b.shown}."
         moved = "stayed the same" if a.amount == b.amount else "rose" if b.amount > a.amount else "fell"
         return f"From {first.label} to {second.label} the figure {moved}: {a.shown}, then {b.shown}."
+    if grade and a.amount == b.amount and a.shown != b.shown:  # 'adequate' (to 2013), 'requires improvement' (after)
+        return (f"{first.label} ({a.shown}) and {second.label} ({b.shown}) were graded at the same level of "
+                "Ofsted's four-point scale, under different frameworks.")
     if grade:
         how = "the same as" if a.amount == b.amount else "higher than" if a.amount < b.amount else "lower than"
         return f"{first.label} was graded {how} {second.label} ({a.shown} against {b.shown})."

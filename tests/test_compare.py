@@ -76,7 +76,7 @@ def test_each_side_is_asked_on_its_own():
          "self-evaluation?")
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "How did the number of children looked after by Dorset the 2011 inspection?",
-        "How did the number of children looked after by Dorset the 2020 self-evaluation?"]
+        "How did the number of children looked after by Dorset the 2020?"]  # its filters name the kind
     q = "Which had more care leavers: Poole at the 2017 inspection or Dorset in 2020?"  # each side's count
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "Which had how many care leavers: Poole at the 2017 inspection?",
@@ -141,6 +141,10 @@ def test_the_direction_is_stated_over_time_and_between_councils():
     dorset, darl = Side("Dorset", Filters(), "Dorset"), Side("Darlington", Filters(), "Darlington")
     assert compare.comparison([dorset, darl], (Value("good", 2.0, "grade"), Value("adequate", 3.0, "grade"))) == \
         "Dorset was graded higher than Darlington (good against adequate)."
+    assert compare.comparison([dorset, darl], (Value("adequate", 3.0, "grade"),
+                                               Value("requires improvement", 3.0, "grade"))) == (
+        "Dorset (adequate) and Darlington (requires improvement) were graded at the same level of Ofsted's "
+        "four-point scale, under different frameworks.")
     assert compare.comparison([dorset, darl], (Value("35", 35.0), Value("41", 41.0))) == \
         "Dorset's figure (35) is lower than Darlington's (41)."
 

@@ -238,25 +238,36 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
         if not a.reports:
             missing.append(f"The library holds no report for {a.side.label}, so no answer is given for it.")
         elif not texts or not _answers(question, texts):
-            # sentences about the topic without the figure or grade compared answer nothing
+            # what the side's reports say about the topic stays, but it is no figure or grade
             missing.append(f"{_whose(a)} {_verb(a, thing)}.")
             texts = []
-        kept = [(text, where) for text, where in a.sentences if text in texts]
-        said = [(text, tuple(_index(hits, h) for h in where)) for text, where in kept]
-        sentences += [(_led(text, where), refs) for (text, where), (_, refs) in zip(kept, said)]
+        said = [(text, tuple(_index(hits, h) for h in where)) for text, where in a.sentences]
+        sentences += [(_led(text, where), refs) for (text, where), (_, refs) in zip(a.sentences, said)]
         values.append(side_values(question, texts))
         said_by.append(said)
     joint: tuple[int, ...] = ()
     pair = compared_values(*values) if len(values) == 2 else None
     stated = comparison([a.side for a in answers], pair) if pair else ""
     # the comparison cites where each side's value is printed
-    cited = [tuple(r for text, refs in said if v.shown.lower() in text.lower() for r in refs)
+    where = [[(text, refs) for text, refs in said if v.shown.lower() in text.lower()]
              for v, said in zip(pair or (), said_by)]
-    if stated and all(cited):
+    cited = [tuple(r for _, refs in w for r in refs) for w in where]
+    if stated and all(cited) and _same_measure(question, *where):
         sentences.append((stated, tuple(dict.fromkeys(r for refs in cited for r in refs))))
         joint = (len(sentences) - 1,)
     return Draft(tuple(sentences), abstain=not sentences, note=" ".join(notes + missing), compared=True,
                  joint=joint), hits
+
+
+def _same_measure(question: Question, a: list[tuple[str, tuple[int, ...]]],
+                  b: list[tuple[str, tuple[int, ...]]]) -> bool:
+    """Do the two sides' values measure one thing? Their sentences hold the same of the
+    question's own words: '13 care leavers ... attending university' and '31 care leavers
+    at University' do; '262 young people receiving leaving care services' does not
+    (no 'university'), and no direction is stated between them."""
+    def held(said):
+        return set(question.topic) & set(tokenize(" ".join(text for text, _ in said)))
+    return held(a) == held(b)
 
 
 def _index(hits: list[Hit], hit: Hit) -> int:

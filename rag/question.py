@@ -161,7 +161,9 @@ _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]
 # What a question asks for, by its words: the first that matches wins.
 _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("name", r"\b(name of|called)\b"),
-    ("person", r"\bwho\b|\bwhich\b.*\b(member|director|officer|inspector|chair|councillor|person)\b"),
+    # 'How many young people who had left care ...?': a 'who' after 'how many' starts a clause, and asks no person.
+    ("person", r"^(?!.*\bhow (many|much)\b.*\bwho\b).*\bwho\b|\bwhich\b.*\b(member|director|officer|inspector|chair|"
+               r"councillor|person)\b"),
     ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\b.*\brate\b(?! of)"),
     ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
     # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.

@@ -9,7 +9,7 @@ import pytest
 
 from core.model import ReportMeta, Voice
 from rag import compare
-from rag.compare import Side, SideAnswer, Value
+from rag.compare import Side, SideAnswer, Value, compose
 from rag.model import Filters, Hit
 from rag.question import read
 
@@ -156,13 +156,28 @@ def test_a_side_no_report_answers_is_named(make_report):
     answers = [SideAnswer(Side("Dorset 2011", Filters(), "Dorset", 2011), (("There were 40 care leavers.", (hit,)),),
                           (report.meta,)),
                SideAnswer(Side("Poole 2017", Filters(), "Poole", 2017), (), (LIBRARY[2],))]
-    draft, hits = compare.compose(q, answers)
+    draft, hits = compose(q, answers)
     assert draft.sentences == (("Ofsted, Dorset 2011: There were 40 care leavers.", (0,)),) and hits == [hit]
     assert draft.note == "Ofsted, Poole 2017 gives no figure for this." and draft.compared and not draft.joint
-    # a side whose sentences hold no figure gives none: they are not quoted as its answer
+    # a side whose sentences hold no figure gives none: what they say stays, and that is said
     answers[1] = replace(answers[1], sentences=(("One social worker said the caseloads were fine.", (hit,)),))
-    draft, _ = compare.compose(q, answers)
-    assert len(draft.sentences) == 1 and draft.note == "Ofsted, Poole 2017 gives no figure for this."
+    draft, _ = compose(q, answers)
+    assert len(draft.sentences) == 2 and draft.note == "Ofsted, Poole 2017 gives no figure for this."
+
+
+def test_no_direction_between_figures_of_different_things(make_report):
+    report = make_report()
+    hit = Hit(report.meta, report.paragraphs[1], score=1.0)
+    q = read("How many care leavers were at university in Dorset in 2011 compared with 2020?", LIBRARY)
+    d2011, d2020 = Side("Dorset 2011", Filters(), "Dorset", 2011), Side("Dorset 2020", Filters(), "Dorset", 2020)
+
+    def composed(then: str, now: str):
+        return compose(q, [SideAnswer(d2011, ((then, (hit,)),), (report.meta,)),
+                           SideAnswer(d2020, ((now, (hit,)),), (report.meta,))])[0]
+    same = composed("Dorset has 13 care leavers attending university.", "We have 31 care leavers at University.")
+    assert same.sentences[-1][0] == "From Dorset 2011 to Dorset 2020 the figure rose: 13, then 31." and same.joint
+    other = composed("Dorset has 13 care leavers attending university.", "We have 262 care leavers in all.")
+    assert len(other.sentences) == 2 and not other.joint
 
 
 # -- on the real corpus: each side answered with its own citation, then composed ------------------

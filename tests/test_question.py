@@ -8,7 +8,7 @@ from core.model import Kind, Paragraph, ReportMeta, Voice
 from core.sentences import sentences
 from rag.citations import label, source_line
 from rag.model import Filters
-from rag.question import check, filters_for, read, role_asked
+from rag.question import answer_type, check, filters_for, read, role_asked
 
 
 def meta(doc_id, authority, year, voice, publisher="Ofsted", title="A report"):
@@ -157,3 +157,9 @@ def test_an_answer_names_the_role_asked_with_its_qualifiers():
     assert not role_kept("Who was the deputy lead inspector?", "Lead inspector: Marcie Taylor HMI")
     assert role_kept("Who was the deputy lead inspector?", "Deputy lead inspector: Linda Steele HMI")
     assert role_kept("Who led the inspection?", "Lead inspector: Marcie Taylor HMI")  # no role named: any person
+
+
+def test_a_who_after_how_many_starts_a_clause_and_asks_no_person():
+    assert answer_type("How many of Dorset's young people who had left care were at university?") == "number"
+    assert answer_type("Who led Poole's 2017 inspection?") == "person"
+    assert answer_type("In 2011, who was the lead inspector?") == "person"

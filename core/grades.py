@@ -16,6 +16,9 @@ _GRADE_WORDS = {
     "inadequate": "inadequate",
 }
 _NUMBER_GRADE = {1: "outstanding", 2: "good", 3: "adequate", 4: "inadequate"}
+# A grade's place on Ofsted's four-point scale (1 best): 'requires improvement to be good'
+# took the place of 'adequate' in 2013, so grades of two frameworks compare by it.
+_RANK = {"outstanding": 1, "good": 2, "requires improvement to be good": 3, "adequate": 3, "inadequate": 4}
 
 # 'Grade 2 (good)' on its own line, or after a heading on the same line.
 GRADE_LINE = re.compile(r"^(?P<area>.*?)\s*Grade\s*(?P<num>[1-4])\s*\((?P<word>[A-Za-z ]+)\)\s*$")
@@ -60,6 +63,11 @@ def states_grade(sentence: str, grade: str) -> bool:
         return re.search(r"\brequires? improvement\b", sentence, re.IGNORECASE) is not None
     return re.search(rf"\b(?:is|are|was|were|remains?|remained|be|been)\s+(?:\w+\s+){{0,2}}?{re.escape(grade)}\b",
                      sentence, re.IGNORECASE) is not None
+
+
+def grade_rank(grade: str) -> int:
+    """A normalised grade's place on the four-point scale: 1 outstanding ... 4 inadequate."""
+    return _RANK[grade]
 
 
 def grade_from_number(number: int) -> str:

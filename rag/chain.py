@@ -29,11 +29,11 @@ from core.settings import Settings
 from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
-from . import conversation, structured, yesno
+from . import compare, conversation, structured, yesno
 from . import question as q_
 from .citations import citation
 from .extractive import ExtractiveAnswerer
-from .guard import guard
+from .guard import guard, supported
 from .model import Answer, Citation, Draft, Filters, Hit, Sentence
 from .retriever import HybridRetriever, keep_each_top
 from .turn import Answerer, Turn
@@ -98,12 +98,16 @@ class AnswerChain:
         reading = q_.read(standalone, library)
         filters = q_.filters_for(reading, turn.filters, library)
         reports = tuple(r for r in self.retriever.reports.values() if filters.allows(r.meta))
-        return replace(turn, asked=asked, standalone=standalone, reading=reading, filters=filters, reports=reports)
+        sides = compare.sides(reading, turn.filters, library)
+        return replace(turn, asked=asked, standalone=standalone, reading=reading, filters=filters, reports=reports,
+                       sides=sides)
 
     def _evidence(self, turn: Turn) -> Turn:
         reading, reports = turn.reading, turn.reports
         if reading.unknown_places and len(reading.unknown_places) == len(reading.places):
             return replace(turn, abstain=f"The library has no reports for {_and(reading.unknown_places)}.")
+        if turn.sides:
+            return self._compared(turn)
         if not reports:
             return replace(turn, abstain=f"No report in the library matches {_describe(turn.filters)}.")
         hits, best, vector = self._search(turn.standalone, turn.filters)
@@ -122,6 +126,33 @@ class AnswerChain:
             # the answerer looks for where a report spells it out)
             return replace(turn, abstain="")
         return turn
+
+    def _compared(self, turn: Turn) -> Turn:
+        """A comparison: each side answered as its own question over its own reports
+        (records or retrieval, then the answerer), its sentences checked by the guard;
+        then composed (compare.compose) with the side a report does not answer named."""
+        answers, seen = [], []
+        for side in turn.sides:
+            reports = tuple(r for r in self.retriever.reports.values() if side.filters.allows(r.meta))
+            reading = q_.read(side.question, [r.meta for r in self.retriever.reports.values()])
+            if side.earlier:  # a year before the reports: their text tells it, their records are their own
+                reading = replace(reading, intent="text")
+            one = self._draft(self._evidence(replace(turn, standalone=side.question, reading=reading,
+                                                     filters=side.filters, reports=reports, sides=())))
+            kept = () if one.draft is None or one.draft.abstain else supported(
+                one.draft, list(one.hits), self._embedder, self.settings.support_threshold,
+                self.settings.tuning.lexical_min).sentences
+            answers.append(compare.SideAnswer(side, tuple((text, tuple(one.hits[r] for r in refs))
+                                                          for text, refs in kept),
+                                              tuple(r.meta for r in reports), one.draft.note if one.draft else ""))
+            seen += one.hits
+        draft, hits = compare.compose(turn.reading, answers)
+        # what each side found follows what the answer cites: a reader (and an abstention) can go on to it
+        known = {h.key for h in hits}
+        hits += [h for h in seen if h.key not in known and not known.add(h.key)]
+        if draft.abstain:
+            return replace(turn, hits=tuple(hits), abstain=draft.note)
+        return replace(turn, draft=draft, hits=tuple(hits))
 
     def _search(self, question: str, filters: Filters) -> tuple[list[Hit], float, list[float]]:
         """Retrieval, and the question's embedding; a question comparing councils or years
@@ -158,11 +189,15 @@ class AnswerChain:
                     retrieved=tuple(h.key for h in hits))
         if draft is None or draft.abstain:
             return self._abstain(turn, base, turn.abstain or "")
-        checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold,
-                        self.settings.tuning.lexical_min)
+        checked = guard(draft if draft.compared else _by_voice(draft, hits), hits, self._embedder,
+                        self.settings.support_threshold, self.settings.tuning.lexical_min)
         if not checked.sentences:
             return self._abstain(turn, base, "", unsupported=checked.unsupported)
-        text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))
+        if draft.compared:  # the sides in the order asked, then the side no report answers
+            text = " ".join([_unmark(s.text) + " " + "".join(f"[{n}]" for n in s.citations)
+                             for s in checked.sentences] + [_unmark(draft.note)]).strip()
+        else:
+            text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))
         if turn.reading.polar and not re.match(r"(yes|no)\b", text, re.I):  # a yes/no question's yes or no first
             lead = draft.verdict or yesno.lead(turn.reading.text, [s.text for s in checked.sentences])
             text = f"{lead} {text}" if lead else text

@@ -18,6 +18,11 @@
    outstanding'); a judgement record's paragraph needs no such check.
    A verbatim quote scores lexical 1.0. Unsupported sentences are dropped and
    counted; an answer left with none becomes an abstention.
+3. A comparison's composed sentence (``Draft.joint``: 'From Dorset 2011 to Dorset 2020
+   the figure rose: 294, then 485.') states values of several paragraphs at once, in
+   words of its own: it is kept, citing all of them, when every number and grade word
+   in it is in one of its cited paragraphs and each of them holds one of those;
+   otherwise dropped.
 """
 from __future__ import annotations
 
@@ -55,7 +60,7 @@ def guard(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float, l
         valid = tuple(dict.fromkeys(r for r in refs if 0 <= r < len(hits)))
         removed += len(refs) - len(valid)
         kept_refs.append((text, valid))
-    support = _support(kept_refs, hits, embedder, threshold, lexical_min)
+    support = _support(kept_refs, hits, embedder, threshold, lexical_min, draft.joint)
 
     numbers: dict[int, int] = {}  # hit index -> citation number, in order of first use
     backing: dict[int, list[str]] = {}
@@ -75,14 +80,36 @@ def guard(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float, l
     return Guarded(tuple(out), cites, unsupported, removed)
 
 
+def supported(draft: Draft, hits: list[Hit], embedder: Embedder, threshold: float, lexical_min: float) -> Draft:
+    """The draft with only the sentences, and citations, the guard would keep (indexes
+    into ``hits`` unchanged): a comparison checks each side's answer before composing."""
+    refs = [(text, tuple(dict.fromkeys(r for r in rs if 0 <= r < len(hits)))) for text, rs in draft.sentences]
+    support = _support(refs, hits, embedder, threshold, lexical_min, draft.joint)
+    kept = [(text, tuple(r for r, fine in zip(rs, ok) if fine)) for (text, rs), ok in zip(refs, support)]
+    return Draft(tuple((text, rs) for text, rs in kept if rs), abstain=draft.abstain, note=draft.note)
+
+
+def _joint(sentence: str, cited: list[Hit]) -> bool:
+    """A composed comparison (``Draft.joint``): its numbers and grade words are each in a
+    cited paragraph, and each cited paragraph holds one of them."""
+    values = {w for w in tokenize(sentence) if w in _CRITICAL or w.isdigit()}
+    held = [values & set(tokenize(_evidence(h))) for h in cited]
+    return bool(values) and values <= set().union(*held) and all(held)
+
+
 def _evidence(hit: Hit) -> str:
     p = hit.paragraph
     return " ".join([hit.meta.short_title, " ".join(p.heading_path), hit.read_as, p.lead_in, p.text])
 
 
 def _support(items, hits: list[Hit], embedder: Embedder, threshold: float,
-             lexical_min: float) -> list[list[bool]]:
+             lexical_min: float, joint: tuple[int, ...] = ()) -> list[list[bool]]:
     """For each sentence, whether each of its cited hits supports it."""
+    if joint:  # composed sentences are checked against their citations together; the rest one by one
+        alone = _support([(t, () if i in joint else refs) for i, (t, refs) in enumerate(items)], hits, embedder,
+                         threshold, lexical_min)
+        return [[_joint(t, [hits[r] for r in refs])] * len(refs) if i in joint else ok
+                for i, ((t, refs), ok) in enumerate(zip(items, alone))]
     pairs = [(text, r) for text, refs in items for r in refs]
     if not pairs:
         return [[] for _ in items]

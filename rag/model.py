@@ -97,6 +97,10 @@ class Draft:
     note: str = ""  # e.g. 'Poole 2017 made 15 recommendations.' (already inside sentences)
     invalid_markers: int = 0  # an LLM's markers that named no source shown: the answer counts them removed
     verdict: str = ""  # 'Yes.' / 'No.' for a yes/no question its records decide (rag/yesno.py)
+    compared: bool = False  # a comparison's sides composed (rag/compare.py): said in their order, note last
+    # Sentences composed from their citations together (a comparison stated over both
+    # sides' values): the guard checks them against the cited paragraphs jointly.
+    joint: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,9 @@ _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]
 # What a question asks for, by its words: the first that matches wins.
 _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("name", r"\b(name of|called)\b"),
-    ("person", r"\bwho\b|\bwhich\b.*\b(member|director|officer|inspector|chair|councillor|person)\b"),
+    # 'How many young people who had left care ...?': a 'who' after 'how many' starts a clause, and asks no person.
+    ("person", r"^(?!.*\bhow (many|much)\b.*\bwho\b).*\bwho\b|\bwhich\b.*\b(member|director|officer|inspector|chair|"
+               r"councillor|person)\b"),
     ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\b.*\brate\b(?! of)"),
     ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
     # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.
@@ -223,7 +225,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     grades = tuple(dict.fromkeys(normalise_grade(g) for g in GRADE_WORDS.findall(text)))
     skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME
     topic = tuple(t for t in tokenize(text) if t not in skip and not t.isdigit())
-    voice = next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
+    voice = voice_named(text)
     # 'Which outcome did Ofsted judge only adequate?': every record with that grade.
     wants_list = (bool(_LIST_WORDS.search(text)) and not (recommendation and _FIGURE_ASKED.search(text))
                   or bool(grades and re.search(r"\bwhich\b", text, re.I)))
@@ -263,6 +265,17 @@ def rank_asked(text: str) -> str:
         if re.search(_RANK_WORD.format(words, _RANKED, words), text, re.I):
             return rank
     return ""
+
+
+def voice_named(text: str) -> str | None:
+    """The kind of report ``text`` names ('the 2020 self-evaluation'), as a Voice value."""
+    return next((v for pattern, v in _VOICE_WORDS if pattern.search(text)), None)
+
+
+def voice_words(text: str) -> tuple[int, int] | None:
+    """Where ``text`` names a kind of report (``voice_named``): (start, end), or None."""
+    found = [m.span() for pattern, _ in _VOICE_WORDS if (m := pattern.search(text))]
+    return min(found) if found else None
 
 
 def clauses(text: str) -> list[str]:

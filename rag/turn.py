@@ -11,6 +11,7 @@ from typing import Protocol, Sequence
 
 from core.model import Report
 
+from .compare import Side
 from .model import Draft, Filters, Hit
 from .question import Question
 
@@ -23,6 +24,7 @@ class Turn:
     started: float = 0.0  # time.perf_counter() when asked: the answer's latency runs from it
     standalone: str = ""  # the question as answered: a follow-up rewritten to stand alone
     reading: Question | None = None  # the standalone question as read (question.read)
+    sides: tuple[Side, ...] = ()  # a comparison's sides (compare.sides), each answered on its own
     reports: tuple[Report, ...] = ()  # the reports the filters allow
     hits: tuple[Hit, ...] = ()  # the paragraphs the answer may cite (the records' first)
     vector: Sequence[float] | None = None  # the standalone question's embedding: made once, by the search

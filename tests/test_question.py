@@ -8,7 +8,7 @@ from core.model import Kind, Paragraph, ReportMeta, Voice
 from core.sentences import sentences
 from rag.citations import label, source_line
 from rag.model import Filters
-from rag.question import check, filters_for, read, role_asked
+from rag.question import answer_type, check, filters_for, read, role_asked
 
 
 def meta(doc_id, authority, year, voice, publisher="Ofsted", title="A report"):
@@ -183,3 +183,9 @@ def test_a_yes_no_question_is_told_by_its_opening_verb(question, yes_no):
 ])
 def test_a_superlative_over_judgements_is_told_from_best_interests(question, rank):
     assert read(question, LIBRARY).rank == rank
+
+
+def test_a_who_after_how_many_starts_a_clause_and_asks_no_person():
+    assert answer_type("How many of Dorset's young people who had left care were at university?") == "number"
+    assert answer_type("Who led Poole's 2017 inspection?") == "person"
+    assert answer_type("In 2011, who was the lead inspector?") == "person"

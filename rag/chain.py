@@ -157,8 +157,8 @@ class AnswerChain:
         base = dict(question=turn.asked, standalone=turn.standalone, searched=searched, answerer=name,
                     filters=turn.filters,
                     retrieved=tuple(h.key for h in hits))
-        if draft is None or draft.abstain:
-            return self._abstain(turn, base, turn.abstain or "")
+        if draft is None or draft.abstain:  # an answerer's abstaining draft may say what it looked for
+            return self._abstain(turn, base, turn.abstain or (draft.note if draft is not None else ""))
         checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold,
                         self.settings.tuning.lexical_min)
         if not checked.sentences:

@@ -101,6 +101,7 @@ _ROLES = frozenset(tokenize("director inspector member officer manager author ch
 _QUALIFIERS = frozenset("deputy assistant interim acting independent former lead".split())
 # 'Who led (or carried out) the inspection?' asks for the lead inspector, in other words.
 _LED_INSPECTION = re.compile(r"\b(led|leads?|leading)\b[^?]*\binspection\b", re.I)
+_ROLE_VERB = re.compile(r"\b(chairs|chaired|chairing)\b", re.I)
 # Roles only an inspectorate's own report names: a council paper summarising an inspection
 # names its own author and officers, not the inspectors.
 _INSPECTORATE_ROLES = frozenset(tokenize("inspector"))
@@ -132,6 +133,8 @@ def role_asked(question: str) -> Role:
     """Read once per question; then ``named_by`` each candidate sentence or field."""
     if _LED_INSPECTION.search(question):
         question = f"{question} lead inspector"
+    # 'Who chairs the board?' names what someone does, not a role whose holder it wants
+    question = _ROLE_VERB.sub(" ", question)
     words = frozenset(tokenize(question)) & _ROLES
     said = max((m[0].lower() for m in _ROLE_SAID.finditer(question) if set(tokenize(m["role"])) & words),
                key=len, default="")
@@ -349,7 +352,16 @@ def type_strength(text: str, kind: str | None) -> float:
     if kind == "number":
         undated = _DATES.sub(" ", text)  # a date's digits are no count
         return 1.0 if _NUMBER.search(undated) else 0.5 if _SOME.search(undated) else 0.0
+    if kind == "person" and not _has(text, kind):  # 'Who chairs the board?' 'The lead member.'
+        return 0.5 if _ROLE_HOLDER.search(text) else 0.0
     return 1.0 if _has(text, kind) else 0.0
+
+
+# A role holder named by the role ('chaired by the lead member', 'the Chair of the Council was
+# recruited'): who did something, when the question names no role whose holder it wants.
+_ROLE_HOLDER = re.compile(r"\b(the|its|their|a)\s+((deputy|assistant|interim|acting|independent|lead|senior|"
+                          r"executive|cabinet)\s+)*(chair|director|member|leader|officer|manager|head|"
+                          r"councillor|governor|inspector|commissioner)\b", re.I)
 
 
 def _has(text: str, kind: str | None) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from rag.fields import Field, as_labels_say, header_line, match, names_label
 from rag.keyword import tokenize
-from rag.question import answer_type, counted, has_type, looked_for, read, role_asked
+from rag.question import answer_type, counted, has_type, looked_for, read, role_asked, type_strength
 
 # -- reading what a question asks for ------------------------------------------------------
 
@@ -30,6 +30,16 @@ def test_who_led_the_inspection_asks_for_the_lead_inspector():
     member = role_asked("Which councillor is Poole's lead member for children's services?")
     assert not member.of_inspectorate and member.said == "lead member for children's services"
     assert not member.named_by("Cabinet Member: Councillor Rebecca Knox")
+
+
+def test_who_did_something_may_be_answered_by_a_role_who_holds_a_role_by_a_name():
+    # 'Who chairs the board?' names no role: 'chaired by the lead member' answers it, below a name
+    assert not role_asked("Who chairs Poole's children's services improvement board?").words
+    assert type_strength("The board, chaired by the lead member, has overseen progress.", "person") == 0.5
+    assert type_strength("The board is chaired by Councillor Jane Smith.", "person") == 1.0
+    assert type_strength("The board has overseen progress.", "person") == 0.0
+    # 'Which councillor is the lead member?' names the role: only a name answers
+    assert role_asked("Which councillor is Poole's lead member for children's services?").words
 
 
 def test_what_a_count_counts():

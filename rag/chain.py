@@ -157,8 +157,8 @@ class AnswerChain:
         base = dict(question=turn.asked, standalone=turn.standalone, searched=searched, answerer=name,
                     filters=turn.filters,
                     retrieved=tuple(h.key for h in hits))
-        if draft is None or draft.abstain:  # an answerer's abstaining draft may say what it looked for
-            return self._abstain(turn, base, turn.abstain or (draft.note if draft is not None else ""))
+        if draft is None or draft.abstain:
+            return self._abstain(turn, base, turn.abstain or "")
         checked = guard(_by_voice(draft, hits), hits, self._embedder, self.settings.support_threshold,
                         self.settings.tuning.lexical_min)
         if not checked.sentences:
@@ -170,6 +170,8 @@ class AnswerChain:
                       latency_ms=_ms(turn), **base)
 
     def _abstain(self, turn: Turn, base: dict, why: str, unsupported: int = 0) -> Answer:
+        # with no reason of its own, say what was looked for ('The reports name no lead inspector for ...')
+        why = why or (q_.looked_for(turn.reading) if turn.reading is not None else "")
         text = " ".join(filter(None, [ABSTAIN, why]))
         near = [h for h in turn.hits if h.source == "text"][:SUGGESTIONS]
         if near:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from typing import Callable, Hashable, Sequence
 
 import numpy as np
@@ -30,7 +29,7 @@ from ingest.parser import CAPTION
 from .fields import as_labels_say, header_line, names_label
 from .keyword import tokenize
 from .model import Draft, Hit
-from .question import answer_type, clauses, counted, looked_for, role_asked, spelled_out, type_strength
+from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .turn import Turn
 
 # A question about a figure or table ('What does figure 4 show?') may be answered by its caption.
@@ -55,8 +54,7 @@ class ExtractiveAnswerer:
 
     def draft(self, turn: Turn) -> Draft:
         """The chain's ``Answerer``: the question as answered, scored on its own words."""
-        draft = self.answer(turn.standalone, turn.hits, words=turn.reading.topic, vector=turn.vector)
-        return replace(draft, note=looked_for(turn.reading)) if draft.abstain else draft
+        return self.answer(turn.standalone, turn.hits, words=turn.reading.topic, vector=turn.vector)
 
     def condense(self, question: str, history) -> None:
         return None  # no model to rewrite a follow-up: the chain reads it (question.follow_up)

@@ -100,7 +100,8 @@ _ROLES = frozenset(tokenize("director inspector member officer manager author ch
 # 'lead' too: the lead inspector is not one of the team inspectors, nor the lead member any member.
 _QUALIFIERS = frozenset("deputy assistant interim acting independent former lead".split())
 # 'Who led (or carried out) the inspection?' asks for the lead inspector, in other words.
-_LED_INSPECTION = re.compile(r"\b(led|leads?|leading)\b[^?]*\binspection\b", re.I)
+# ('lead' itself is no verb here: 'the lead member at the 2017 inspection' is a member.)
+_LED_INSPECTION = re.compile(r"\b(led|leads|leading)\s+([\w'’]+\s+){0,3}inspection\b", re.I)
 _ROLE_VERB = re.compile(r"\b(chairs|chaired|chairing)\b", re.I)
 # Roles only an inspectorate's own report names: a council paper summarising an inspection
 # names its own author and officers, not the inspectors.
@@ -191,7 +192,7 @@ _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("name", r"\b(name of|called)\b"),
     # 'who' asking, not 'carers who were fostering' (a relative pronoun after its noun)
     ("person", r"(^|[,;:(]\s*|\b(and|or|but|me|us|know|of)\s+)who\b"
-               r"|\bwhich\b.*\b(member|director|officer|inspector|chair|councillor|person)\b"),
+               r"|\bwhich\b.*\b(member|director|officer|inspector|hmi|chair|councillor|person)\b"),
     ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\s+(\S+\s+){1,3}rate\b(?! of)"),
     ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
     # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.

@@ -30,6 +30,9 @@ def test_who_led_the_inspection_asks_for_the_lead_inspector():
     member = role_asked("Which councillor is Poole's lead member for children's services?")
     assert not member.of_inspectorate and member.said == "lead member for children's services"
     assert not member.named_by("Cabinet Member: Councillor Rebecca Knox")
+    # an inspection named later is when, not whom: still the lead member
+    at = role_asked("Which councillor was Poole's lead member for children at the 2017 inspection?")
+    assert not at.of_inspectorate and not at.named_by("Lead inspector: Joy Howick HMI")
 
 
 def test_who_did_something_may_be_answered_by_a_role_who_holds_a_role_by_a_name():

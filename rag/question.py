@@ -229,7 +229,10 @@ _AUX = frozenset("were was are is had have has been being be did do does".split(
 _BE = frozenset("were was are is been being be".split())  # 'were adopted': a passive, what was done
 _VAGUE_COUNT = frozenset("all none half quarter majority minority most".split())
 _OF_THE = frozenset("of the these those its their our".split())
-_WINDOW = 4  # words either side of a figure that say what it counts ('294 children and young people')
+# Words before and after a figure that say what it counts ('294 children and young people',
+# 'a 13% vacancy rate for social work posts').
+_WINDOW = 4
+_WINDOW_AFTER = 6
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,7 @@ class Count:
     words: tuple[str, ...] = ()
     done: tuple[str, ...] = ()
     said: str = ""  # the thing in the question's words ('agency social workers')
+    share: bool = False  # a rate or share is asked: a percentage answers; a count wants a count
 
     def __bool__(self) -> bool:
         return bool(self.words or self.done)
@@ -262,11 +266,13 @@ class Count:
             vague = bare in _VAGUE_COUNT
             if not (vague or any(ch.isdigit() for ch in bare) or bare in NUMBER_WORDS):
                 continue
+            if not self.share and (bare.startswith(("£", "$")) or bare.endswith("%")):
+                continue  # a sum or a share is no count: 'the £20,000 care leavers fund', '84% of children'
             if vague:  # the noun it quantifies: 'all children', 'the majority of children's plans'
                 after = [x for x in words[i + 1:i + 1 + _WINDOW] if x.lower() not in _OF_THE]
                 near = tokenize(" ".join(after[:2]))
             else:
-                near = tokenize(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW]))
+                near = tokenize(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]))
             if self._named_in(near):
                 return True
         return False
@@ -288,9 +294,9 @@ def counted(question: str) -> Count:
     # a rate or share is a figure of its thing too: 'the rate of children in care', 'the vacancy rate'
     if m := _RATE_OF.search(question):
         count = _count_of(m["rest"])
-        return replace(count, said=f"the {m['what'].lower()} of {count.said}") if count.said else count
+        return replace(count, said=f"the {m['what'].lower()} of {count.said}" if count.said else "", share=True)
     if (m := _RATE_NAMED.search(question)) and m["word"].lower() not in STOPWORDS and m["word"].islower():
-        return Count(tuple(tokenize(m["word"])), (), f"the {m['word']} rate")
+        return Count(tuple(tokenize(m["word"])), (), f"the {m['word']} rate", share=True)
     return Count()
 
 

@@ -61,11 +61,16 @@ def test_what_a_count_counts():
     members = counted("How many young people belong to the Children in Care Council?")
     assert not members.held_by("Not all services for children in Poole are good enough.")
     assert members.held_by("All young people in care are invited to join.")
+    # a sum or a share is no count
+    assert not counted("How many care leavers were there?").held_by("The £20,000 care leavers fund was set up.")
+    assert not counted("How many children feel safe?").held_by("Of the children, 84% said they feel safe.")
     # a rate or share is a figure of its thing too
     vacancies = counted("What was Dorset's social work vacancy rate in 2020?")
     assert vacancies.said == "the vacancy rate"
     assert vacancies.held_by("We currently have a 13% vacancy rate for social work posts.")
     assert not vacancies.held_by("Of the children who responded, 84% said they feel safe.")
+    assert counted("What percentage of social work posts were vacant?").held_by(
+        "We currently have a 13% vacancy rate for social work posts.")
     assert not counted("How did Ofsted rate Dorset's adoption services?")
     # a date's digits are no count
     assert not counted("How many case files were read?").held_by("Case files: 12 September 2011")

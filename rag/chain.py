@@ -207,6 +207,8 @@ class AnswerChain:
                       latency_ms=_ms(turn), **base)
 
     def _abstain(self, turn: Turn, base: dict, why: str, unsupported: int = 0) -> Answer:
+        # with no reason of its own, say what was looked for ('The reports name no lead inspector for ...')
+        why = why or (q_.looked_for(turn.reading) if turn.reading is not None else "")
         text = " ".join(filter(None, [ABSTAIN, why]))
         near = [h for h in turn.hits if h.source == "text"][:SUGGESTIONS]
         if near:

@@ -20,15 +20,16 @@ from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
-from core.model import Paragraph
+from core.model import Paragraph, Voice
 from core.sentences import sentences
 from core.tuning import Tuning
 from ingest.embedder import Embedder
 from ingest.parser import CAPTION
 
+from .fields import as_labels_say, header_line, names_label
 from .keyword import tokenize
 from .model import Draft, Hit
-from .question import answer_type, role_asked, spelled_out, type_strength
+from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .turn import Turn
 
 # A question about a figure or table ('What does figure 4 show?') may be answered by its caption.
@@ -71,37 +72,79 @@ class ExtractiveAnswerer:
         # float64, as the scores were measured with (the vectors themselves are float32)
         dense = self._vectors(hits, candidates, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))
-        kind = answer_type(question)
-        tuning = self.tuning
-        scored = []
-        for (i, s), c, cos in zip(candidates, context, dense):
-            found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
-            share = len(wanted & found) / len(wanted) if wanted else 0.0
-            typed = type_strength(s, kind) if kind else 0.0
-            score = (tuning.w_dense * float(cos) + tuning.w_words * share + tuning.w_type * typed
-                     + tuning.w_rank / (1 + i))
-            scored.append((score, i, s, typed))
-        # Best first; ties broken by retrieval rank, then by position, so answers are stable.
-        scored.sort(key=lambda t: (-round(t[0], 6), t[1]))
         if short := spelled_out(question):
             # 'What does WAVE stand for?': the sentence that spells it out answers, however
             # little else of the question it shares; none, and the reports do not say
+            scored = self._ranked(None, wanted, hits, candidates, context, dense)
             spelled = [t for t in scored if re.search(rf"\({short}\)|\b{short} \(", t[2])]
             return Draft(((spelled[0][2], (spelled[0][1],)),)) if spelled else Draft((), abstain=True)
-        if not _PICTURE_ASKED.search(question):  # a caption names a picture; it states nothing
-            scored = [t for t in scored if not CAPTION.match(t[2])]
-        if kind == "person":  # the role asked is named: a director is not the lead inspector, nor a panel
-            role = role_asked(question)
-            scored = [t for t in scored if role.named_by(f"{_context(hits[t[1]])} {t[2]}")]
-        if kind:  # 'when', 'how many', 'who': only sentences holding a date, number or name answer,
-            # and a figure beats a count in words ('106 children' over 'the majority of plans')
-            strongest = max((t[3] for t in scored), default=0.0)
-            scored = [t for t in scored if t[3] and t[3] == strongest]
+        tuning = self.tuning
+        parts = clauses(question)
+        if len(parts) > 1 and all(answer_type(p) for p in parts):
+            # 'How many social workers ..., and what was the vacancy rate?': each clause asks
+            # for its own fact and is answered by its own best sentence, typed as that clause
+            # asks; a clause the reports do not answer leaves the others' answers standing
+            chosen: list[tuple[str, tuple[int, ...]]] = []
+            for part in parts:
+                own = (set(tokenize(part)) & wanted) or set(tokenize(part))
+                scored = [t for t in self._ranked(part, own, hits, candidates, context, dense)
+                          if not _repeats(t[2], [c for c, _ in chosen])]
+                if scored and scored[0][0] >= tuning.answer_min:
+                    chosen += _pick(scored, 1, tuning)
+            return Draft(tuple(chosen), abstain=not chosen)
+        kind = answer_type(question)
+        scored = self._ranked(question, wanted, hits, candidates, context, dense)
         if not scored or scored[0][0] < tuning.answer_min:
             return Draft((), abstain=True)
         limit = min(tuning.max_sentences, tuning.max_typed) if kind else tuning.max_sentences
         chosen = _pick(scored, limit, tuning)
         return Draft(tuple(chosen), abstain=not chosen)
+
+    def _ranked(self, question: str | None, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
+                context: list[str], dense) -> list[tuple[float, int, str, float]]:
+        """(score, hit, sentence, typed) of the sentences that may answer ``question``, best
+        first: those holding what it asks for, about what it asks (None: every sentence, unfiltered)."""
+        kind = answer_type(question) if question else None
+        role = role_asked(question) if question else None
+        # A role's holder is a person: a body ('the Childrens Trust') names no lead member.
+        held = "name" if kind == "person" and role.words else kind
+        tuning = self.tuning
+        scored = []
+        for (i, s), c, cos in zip(candidates, context, dense):
+            found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
+            share = len(wanted & found) / len(wanted) if wanted else 0.0
+            typed = type_strength(s, held) if kind else 0.0
+            score = (tuning.w_dense * float(cos) + tuning.w_words * share + tuning.w_type * typed
+                     + tuning.w_rank / (1 + i))
+            scored.append((score, i, s, typed))
+        # Best first; ties broken by retrieval rank, then by position, so answers are stable.
+        scored.sort(key=lambda t: (-round(t[0], 6), t[1]))
+        if question is None:
+            return scored
+        if not _PICTURE_ASKED.search(question):  # a caption names a picture; it states nothing
+            scored = [t for t in scored if not CAPTION.match(t[2])]
+        if kind == "person":  # the role asked is named: a director is not the lead inspector, nor a panel
+            scored = [t for t in scored if role.named_by(f"{_context(hits[t[1]])} {t[2]}")]
+            if role.of_inspectorate:  # an inspector is named by the inspectorate's report, not a council's summary
+                scored = [t for t in scored if hits[t[1]].meta.voice is Voice.OFSTED]
+        if kind in ("number", "rate") and (count := counted(question)):
+            # a figure of the thing counted: 'one social worker said' gives no count of agency workers;
+            # and a count in words ('all children') says so little that it must share more of the
+            # question than the thing counted ('all children have help' is no count of a council's members)
+            about = wanted - set(count.words)
+            scored = [t for t in scored
+                      if count.held_by(t[2], f"{_context(hits[t[1]])} {hits[t[1]].paragraph.lead_in}")
+                      and (t[3] == 1.0 or about & set(tokenize(t[2])))]
+        # A cover or header line ('Date of Meeting | 7 th September 2016', 'Lead inspector: ...')
+        # answers only a question that names its label: its date or name is that label's.
+        asked = set(tokenize(as_labels_say(question)))
+        scored = [t for t in scored if not (pairs := header_line(t[2]))
+                  or any(names_label(label, asked) for label, _ in pairs)]
+        if kind:  # 'when', 'how many', 'who': only sentences holding a date, number or name answer,
+            # and a figure beats a count in words ('106 children' over 'the majority of plans')
+            strongest = max((t[3] for t in scored), default=0.0)
+            scored = [t for t in scored if t[3] and t[3] == strongest]
+        return scored
 
     def _vectors(self, hits: list[Hit], candidates: list[tuple[int, str]], context: list[str]) -> np.ndarray:
         """One row per candidate sentence, each read after its heading ('Being healthy:

@@ -21,11 +21,19 @@ from .question import clauses, role_asked, same_word
 
 MAX_LABEL_WORDS = 4
 MAX_VALUE_WORDS = 20
+MAX_HEADER_VALUE_WORDS = 8  # a cover line's value is a date or a name, not a sentence
 # Questions say 'who led', labels say 'Lead inspector'.
-_SAY_AS = ((r"\bled\b", "lead"), (r"\b(wrote|written|writer|authored)\b", "author"), (r"\bmet\b", "meeting"),
+# A cabinet or committee considers or discusses a paper at a meeting: 'Date of Meeting'.
+_SAY_AS = ((r"\bled\b", "lead"), (r"\b(wrote|written|writer|authored)\b", "author"),
+           (r"\b(met|consider(ed)?|discuss(ed)?|debated?)\b", "meeting"),
            (r"\bchaired\b", "chair"), (r"\b(visit(ed|s)?|inspected)\b", "inspection date"))
 # 'according to the 2011 inspection report' names where to look, not a label ('Reporting inspector').
 _SOURCE = re.compile(r"\baccording to\b[^,;?]*", re.I)
+# 'Before the 2011 inspection, when had services last been rated adequate?' dates another event
+# by the inspection: it does not ask the inspection's date ('Inspection dates: ...').
+_BY_EVENT = re.compile(r"\b(before|after|since|until|during|prior to|ahead of|following|at the time of)\s+"
+                       r"(the|its|their|this|that|[A-Z]\w*'s)?\s*((19|20)\d\d\s+)?(\w+\s+)?"
+                       r"(inspection|visit|meeting)\b", re.I)
 # Where a label ends: 'Lead inspector:', 'Report published:', 'Cabinet Member(s)' (a
 # council front sheet's labels carry '(s)' and no colon).
 _LABEL_END = re.compile(r"\s*:|\(s\)")
@@ -116,6 +124,48 @@ def _clip(value: str) -> str:
 
 
 # -- matching a question -------------------------------------------------------------
+# Label words that say what kind of value follows, or what every question and report is
+# about, not which fact it is: 'Date of Meeting' is not named by a question asking the date
+# a board approved a plan, nor 'Director for Children's Services' by one about children's
+# services. A label is named by one of its other words ('meeting', 'published', 'lead').
+_UNNAMING = frozenset(tokenize("date dates day name time children's children services service council county "
+                               "borough people young report ofsted"))
+
+
+def as_labels_say(clause: str) -> str:
+    """A question (or clause) in the words labels use ('who led' -> 'who lead'), less the
+    source it names and the events it dates others by."""
+    clause = _BY_EVENT.sub("", _SOURCE.sub("", clause))
+    for pattern, word in _SAY_AS:
+        clause = re.sub(pattern, word, clause, flags=re.I)
+    return clause
+
+
+def names_label(label: str, asked: set[str]) -> bool:
+    """Does a question (the tokens of ``as_labels_say``) name ``label`` by a word that picks out the
+    fact, not only by the kind of value or the subject every report shares?"""
+    return any(same_word(w, a) for w in tokenize(label) if w not in _UNNAMING for a in asked)
+
+
+def header_line(text: str) -> list[tuple[str, str]]:
+    """The labels and values of a cover or header line ('Inspection dates: 12 - 23 September
+    2011', 'Date of Meeting | 7 th September 2016', 'Lead inspector: ... Team inspectors: ...'):
+    a line that starts with a label and holds only short values. Empty for prose, even prose
+    after a label ('Executive Summary: Dorset's Ofsted inspection took place in ...')."""
+    flat = " ".join(text.split())
+    cells = [c.strip() for c in flat.split(" | ")]
+    if len(cells) == 2 and _is_label(cells[0]):
+        pairs = [(cells[0], cells[1])]
+    elif m := INSPECTOR_LINE.match(flat):
+        pairs = [(m["label"], m["value"])]
+    else:
+        pairs = labelled(flat)
+        if not pairs or not flat.startswith(pairs[0][0]):
+            return []
+    short = all(len(v.split()) <= MAX_HEADER_VALUE_WORDS for _, v in pairs) or len(pairs) > 1
+    return pairs if short else []
+
+
 def match(question: str, candidates: list[Field], wants: Callable[[str, str], bool]) -> list[Field]:
     """The fields whose label the question names best (most of the label's words; a
     word matches its longer form, 'inspection'~'inspector'), among those whose value
@@ -123,12 +173,11 @@ def match(question: str, candidates: list[Field], wants: Callable[[str, str], bo
     One per clause: 'When was it inspected and when was the report published?' gets two."""
     out: list[Field] = []
     for clause in clauses(question):
-        clause = _SOURCE.sub("", clause)
-        for pattern, word in _SAY_AS:
-            clause = re.sub(pattern, word, clause, flags=re.I)
+        clause = as_labels_say(clause)
         asked = set(tokenize(clause))
         role = role_asked(clause)
-        scored = [(_cover(f.label, asked), f) for f in candidates if wants(f.value, clause) and role.named_by(f.label)]
+        scored = [(_cover(f.label, asked), f) for f in candidates
+                  if wants(f.value, clause) and role.named_by(f.label) and names_label(f.label, asked)]
         best = max((s for s, _ in scored), default=0.0)
         if best >= 0.5:
             out += [f for s, f in scored if s == best and f not in out]

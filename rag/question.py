@@ -13,9 +13,10 @@ from core.dates import MONTH_NAMES, MONTHS
 from core.errors import QuestionError
 from core.grades import GRADE_WORDS, normalise_grade
 from core.model import ReportMeta
+from core.numbers import NUMBER_WORDS
 
 from .authorities import places_named
-from .keyword import tokenize
+from .keyword import STOPWORDS, tokenize
 from .model import Filters
 
 YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question names
@@ -25,7 +26,8 @@ _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MO
 _ASKS_GRADE = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
     r"requires? improvement|record of main findings|summary table)\b"
-    r"|\b(did|does|do)\b[^?]*\brate\b(?! of)", re.I)  # 'How did Ofsted rate ...?', not 'the rate of ...'
+    # 'How did Ofsted rate ...?', not 'the rate of ...', nor '... did it have, and what was the vacancy rate?'
+    r"|\b(did|does|do)\s+(\S+\s+){1,3}rate\b(?! of)", re.I)
 
 _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
@@ -97,7 +99,15 @@ def check(text: str, max_chars: int) -> str:
 # not answered by a sentence or field naming another (the lead inspector, a panel), and a
 # qualifier makes a role another one (the deputy lead inspector is not the lead inspector).
 _ROLES = frozenset(tokenize("director inspector member officer manager author chair leader councillor analyst"))
-_QUALIFIERS = frozenset("deputy assistant interim acting independent former".split())
+# 'lead' too: the lead inspector is not one of the team inspectors, nor the lead member any member.
+_QUALIFIERS = frozenset("deputy assistant interim acting independent former lead".split())
+# 'Who led (or carried out) the inspection?' asks for the lead inspector, in other words.
+# ('lead' itself is no verb here: 'the lead member at the 2017 inspection' is a member.)
+_LED_INSPECTION = re.compile(r"\b(led|leads|leading)\s+([\w'’]+\s+){0,3}inspection\b", re.I)
+_ROLE_VERB = re.compile(r"\b(chairs|chaired|chairing)\b", re.I)
+# Roles only an inspectorate's own report names: a council paper summarising an inspection
+# names its own author and officers, not the inspectors.
+_INSPECTORATE_ROLES = frozenset(tokenize("inspector"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,13 @@ class Role:
 
     words: frozenset[str]
     qualifiers: frozenset[str]
+
+    said: str = ""  # as the question says it ('lead inspector'), for an abstention to name
+
+    @property
+    def of_inspectorate(self) -> bool:
+        """An inspector's role: answered only from the inspectorate's (Ofsted's) own reports."""
+        return bool(self.words & _INSPECTORATE_ROLES)
 
     def named_by(self, text: str) -> bool:
         """Does ``text`` name the role (a word or its longer or shorter form: 'inspection'
@@ -117,7 +134,19 @@ class Role:
 
 def role_asked(question: str) -> Role:
     """Read once per question; then ``named_by`` each candidate sentence or field."""
-    return Role(frozenset(tokenize(question)) & _ROLES, _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower())))
+    if _LED_INSPECTION.search(question):
+        question = f"{question} lead inspector"
+    # 'Who chairs the board?' names what someone does, not a role whose holder it wants
+    question = _ROLE_VERB.sub(" ", question)
+    words = frozenset(tokenize(question)) & _ROLES
+    said = max((m[0].lower() for m in _ROLE_SAID.finditer(question) if set(tokenize(m["role"])) & words),
+               key=len, default="")
+    return Role(words, _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower())), said)
+
+
+# A role word and the qualifiers and words before it: 'deputy lead inspector', 'cabinet member'.
+_ROLE_SAID = re.compile(rf"(?:\b(?:{'|'.join(sorted(_QUALIFIERS))}|cabinet|senior|data|executive)\s+)*(?P<role>\b\w+\b)"
+                        r"(?:\s+(?:of|for)\s+(?:[\w']+\s+){0,2}?services\b)?", re.I)
 
 
 def same_word(a: str, b: str) -> bool:
@@ -163,22 +192,163 @@ _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]
 # What a question asks for, by its words: the first that matches wins.
 _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("name", r"\b(name of|called)\b"),
-    # 'How many young people who had left care ...?': a 'who' after 'how many' starts a clause, and asks no person.
-    ("person", r"^(?!.*\bhow (many|much)\b.*\bwho\b).*\bwho\b|\bwhich\b.*\b(member|director|officer|inspector|chair|"
-               r"councillor|person)\b"),
-    ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\b.*\brate\b(?! of)"),
+    # 'who' asking, not 'carers who were fostering' (a relative pronoun after its noun)
+    ("person", r"(^|[,;:(]\s*|\b(and|or|but|me|us|know|of)\s+)who\b"
+               r"|\bwhich\b.*\b(member|director|officer|inspector|hmi|chair|councillor|person)\b"),
+    ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\s+(\S+\s+){1,3}rate\b(?! of)"),
     ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
     # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.
     ("money", r"\b(what|how much)\b.*\b(budget|cost|spend|spent|funding|investment)\b(?! (cuts?|reductions?))"
               r"|\bcost\b"),
-    ("number", r"\b(how many|how much|number of|how far)\b"),
+    ("number", r"\b(how many|how much|number of|how far|(the|an|what|on) average)\b"),
     ("date", r"\b(when|what date|which date|the date|what year|how long|since when|by when|timescale|deadline)\b"),
 ))
 
 
+# A question that opens by asking when ('Before the 2011 inspection, when had services last been
+# rated adequate?') asks the date of a judgement or event, not its grade; a 'when' later on
+# ('What grade did Dorset get when Ofsted inspected?') only says which one.
+_ASKS_WHEN = re.compile(r"(^|[,;:]\s*)(when|(on|by|from) what date|what date|which date|(in )?what year)\b", re.I)
+
+
 def answer_type(question: str) -> str | None:
     q = question.lower()
+    if _ASKS_WHEN.search(q):
+        return "date"
     return next((kind for kind, pattern in _ASKS if pattern.search(q)), None)
+
+
+# -- what a count is of: 'How many agency social workers ...?' is not answered by 'one social
+# worker said', nor 'How many children were adopted?' by '294 children looked after' --------
+
+# Words for children and young people, which reports and questions swap freely ('young
+# people who have left care' ~ 'care leavers', 'youngsters' ~ 'children and young people').
+_PEOPLE_WORDS = frozenset("child children young people youngsters person persons kids leavers teenagers "
+                          "adolescents boys girls pupils".split())
+_PEOPLE = frozenset(tokenize(" ".join(_PEOPLE_WORDS)))
+_COUNT_ASKED = re.compile(r"\b(?:how many|(?:the |what )?number of|(?:the|an|what|on) average)\s+(?P<rest>[^?]*)", re.I)
+_AUX = frozenset("were was are is had have has been being be did do does".split())
+_BE = frozenset("were was are is been being be".split())  # 'were adopted': a passive, what was done
+_VAGUE_COUNT = frozenset("all none half quarter majority minority most".split())
+_OF_THE = frozenset("of the these those its their our".split())
+# Words before and after a figure that say what it counts ('294 children and young people',
+# 'a 13% vacancy rate for social work posts').
+_WINDOW = 4
+_WINDOW_AFTER = 6
+
+
+@dataclass(frozen=True)
+class Count:
+    """What a count question counts: the words of the thing ('agency social workers' ->
+    tokens) and what was done to it, when the question says so in the passive ('how many
+    children were adopted' -> 'adopt'). Empty when the question names nothing counted."""
+
+    words: tuple[str, ...] = ()
+    done: tuple[str, ...] = ()
+    said: str = ""  # the thing in the question's words ('agency social workers')
+    share: bool = False  # a rate or share is asked: a percentage answers; a count wants a count
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.done)
+
+    def held_by(self, sentence: str, context: str = "") -> bool:
+        """Does ``sentence`` give a figure of the thing counted: a number (not a date's
+        digits) with the thing's words within a few words of it (a vague count such as
+        'the majority of plans' only before them), and what was done to it anywhere in the
+        sentence or its ``context`` (heading, lead-in)?"""
+        if self.done:
+            around = set(tokenize(f"{context} {sentence}"))
+            if not all(any(same_word(d, t) for t in around) for d in self.done):
+                return False
+        if not self.words:
+            return True
+        words = _DATES.sub(" ", sentence).split()
+        for i, w in enumerate(words):
+            bare = w.strip("(),.;:").lower()
+            vague = bare in _VAGUE_COUNT
+            if not (vague or any(ch.isdigit() for ch in bare) or bare in NUMBER_WORDS):
+                continue
+            if not self.share and (bare.startswith(("£", "$")) or bare.endswith("%")):
+                continue  # a sum or a share is no count: 'the £20,000 care leavers fund', '84% of children'
+            if vague:  # the noun it quantifies: 'all children', 'the majority of children's plans'
+                after = [x for x in words[i + 1:i + 1 + _WINDOW] if x.lower() not in _OF_THE]
+                near = tokenize(" ".join(after[:2]))
+            else:
+                near = tokenize(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]))
+            if self._named_in(near):
+                return True
+        return False
+
+    def _named_in(self, tokens: list[str]) -> bool:
+        people = [w for w in self.words if w in _PEOPLE]
+        others = [w for w in self.words if w not in _PEOPLE]
+        # the same word, not a longer one: 'inspections' are not 'inspectors'
+        return (all(w in tokens for w in others)
+                and (not people or any(t in _PEOPLE for t in tokens)))
+
+
+def counted(question: str) -> Count:
+    """The thing a count question ('how many', 'the number of', 'the average') counts: the
+    words after it up to the verb, less council names (capitalised: 'how many Poole
+    children'); and a passive participle after the verb ('were adopted', 'had been placed')."""
+    if m := _COUNT_ASKED.search(question):
+        return _count_of(m["rest"])
+    # a rate or share is a figure of its thing too: 'the rate of children in care', 'the vacancy rate'
+    if m := _RATE_OF.search(question):
+        count = _count_of(m["rest"])
+        return replace(count, said=f"the {m['what'].lower()} of {count.said}" if count.said else "", share=True)
+    if (m := _RATE_NAMED.search(question)) and m["word"].lower() not in STOPWORDS and m["word"].islower():
+        return Count(tuple(tokenize(m["word"])), (), f"the {m['word']} rate", share=True)
+    return Count()
+
+
+_RATE_OF = re.compile(r"\b(?P<what>rate|proportion|percentage|share) of\s+(?P<rest>[^?]*)", re.I)
+_RATE_NAMED = re.compile(r"\b(?P<word>[\w-]+)\s+rates?\b")
+
+
+def _count_of(rest_text: str) -> Count:
+    """The thing counted, from the words after 'how many' (or 'the rate of')."""
+    thing: list[str] = []
+    said: list[str] = []
+    rest = re.findall(r"[\w'’-]+", rest_text)
+    i = 0
+    while i < len(rest) and len(thing) < 5:
+        w = rest[i]
+        low = w.lower()
+        if low == "and" and thing:  # 'children and young people'
+            said.append(w)
+            i += 1
+            continue
+        if low in STOPWORDS or low in _AUX or low == "per" or (low.endswith("ed") and len(low) > 4):
+            break
+        if thing and thing[-1].lower() in _PEOPLE_WORDS and low not in _PEOPLE_WORDS:
+            break  # a word after 'young people' is a verb: 'how many young people belong to ...'
+        if not w[:1].isupper():
+            thing.append(w)
+            said.append(w)
+        i += 1
+    while i < len(rest) and rest[i].lower() in _AUX:
+        i += 1
+    done = ()
+    if 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].islower() and rest[i].endswith("ed"):
+        done = tuple(tokenize(rest[i]))
+    return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
+
+
+def looked_for(question: Question) -> str:
+    """What an abstention on a person or count question says was looked for: 'The reports
+    name no lead inspector for Darlington.', 'The reports give no figure for agency social
+    workers for Poole in 2017.' Empty for other questions."""
+    where = " and ".join(question.places)
+    where += (" in " if where else "") + " and ".join(map(str, question.years)) if question.years else ""
+    where = f" for {where}" if where else ""
+    kind = answer_type(question.text)
+    role = role_asked(question.text)
+    if kind in ("person", "name") and role.said:
+        return f"The reports name no {role.said}{where}."
+    if kind in ("number", "rate") and (count := counted(question.text)).said:
+        return f"The reports give no figure for {count.said}{where}."
+    return ""
 
 
 def has_type(text: str, kind: str | None) -> bool:
@@ -191,7 +361,16 @@ def type_strength(text: str, kind: str | None) -> float:
     if kind == "number":
         undated = _DATES.sub(" ", text)  # a date's digits are no count
         return 1.0 if _NUMBER.search(undated) else 0.5 if _SOME.search(undated) else 0.0
+    if kind == "person" and not _has(text, kind):  # 'Who chairs the board?' 'The lead member.'
+        return 0.5 if _ROLE_HOLDER.search(text) else 0.0
     return 1.0 if _has(text, kind) else 0.0
+
+
+# A role holder named by the role ('chaired by the lead member', 'the Chair of the Council was
+# recruited'): who did something, when the question names no role whose holder it wants.
+_ROLE_HOLDER = re.compile(r"\b(the|its|their|a)\s+((deputy|assistant|interim|acting|independent|lead|senior|"
+                          r"executive|cabinet)\s+)*(chair|director|member|leader|officer|manager|head|"
+                          r"councillor|governor|inspector|commissioner)\b", re.I)
 
 
 def _has(text: str, kind: str | None) -> bool:
@@ -220,7 +399,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_AS_AT.sub(" ", text))))
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
-    grade = bool(_ASKS_GRADE.search(text)) and not recommendation
+    grade = bool(_ASKS_GRADE.search(text)) and not recommendation and not _ASKS_WHEN.search(text)
     intent = "recommendation" if recommendation else "grade" if grade else "text"
     grades = tuple(dict.fromkeys(normalise_grade(g) for g in GRADE_WORDS.findall(text)))
     skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME

@@ -17,7 +17,7 @@ from core.sentences import sentences as split_sentences
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
-from .question import YEAR, Question, answer_type, has_type
+from .question import YEAR, Question, answer_type, has_type, role_asked
 from .yesno import NO, YES, asks_all, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
@@ -48,10 +48,16 @@ def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
     question names one's label and asks for a name or a date."""
     if answer_type(question.text) not in _FIELD_KINDS:
         return None
-    found = [(report, f) for report in reports for f in fields(report)]
+    # An inspector's role is read from the inspectorate's own reports only: a council paper
+    # summarising an inspection labels its own author and officers, not the inspectors.
+    inspectorate = role_asked(question.text).of_inspectorate
+    found = [(report, f) for report in reports if not inspectorate or report.meta.voice is Voice.OFSTED
+             for f in fields(report)]
 
     def wants(value: str, clause: str) -> bool:
         kind = answer_type(clause)
+        if kind == "person" and role_asked(clause).words:
+            kind = "name"  # a role's holder is a person, not a body
         return kind in _FIELD_KINDS and has_type(value, kind)
 
     chosen = match(question.text, [f for _, f in found], wants)

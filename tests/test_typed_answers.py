@@ -1,0 +1,184 @@
+"""Typed answers must match what was asked (issue 13, point 4): a role only by a label or
+sentence naming that role (an inspector's only from the inspectorate's report), a date only
+by one attached to the event asked, a count only by a figure of the thing counted; otherwise
+the answer abstains and says what was looked for. Pure pieces first, then the real corpus."""
+from __future__ import annotations
+
+import pytest
+
+from rag.fields import Field, as_labels_say, header_line, match, names_label
+from rag.keyword import tokenize
+from rag.question import answer_type, counted, has_type, looked_for, read, role_asked, type_strength
+
+# -- reading what a question asks for ------------------------------------------------------
+
+
+def test_who_after_a_noun_is_no_question_of_who():
+    asked = "At the 2017 visit, how many children were living with carers who were fostering them?"
+    assert answer_type(asked) == "number"
+    assert answer_type("Who led the inspection?") == "person"
+    assert answer_type("According to the 2016 paper, who chaired the board?") == "person"
+    assert answer_type("What was the average caseload per social worker?") == "number"
+
+
+def test_who_led_the_inspection_asks_for_the_lead_inspector():
+    role = role_asked("Who led Ofsted's 2016 inspection of Dorset's children's services?")
+    assert role.of_inspectorate and role.said == "lead inspector"
+    assert role.named_by("Lead inspector: Joy Howick HMI")
+    assert not role.named_by("Lead Director: Sara Tough")
+    # 'lead' qualifies: the lead member is not any member
+    member = role_asked("Which councillor is Poole's lead member for children's services?")
+    assert not member.of_inspectorate and member.said == "lead member for children's services"
+    assert not member.named_by("Cabinet Member: Councillor Rebecca Knox")
+    # an inspection named later is when, not whom: still the lead member
+    at = role_asked("Which councillor was Poole's lead member for children at the 2017 inspection?")
+    assert not at.of_inspectorate and not at.named_by("Lead inspector: Joy Howick HMI")
+
+
+def test_who_did_something_may_be_answered_by_a_role_who_holds_a_role_by_a_name():
+    # 'Who chairs the board?' names no role: 'chaired by the lead member' answers it, below a name
+    assert not role_asked("Who chairs Poole's children's services improvement board?").words
+    assert type_strength("The board, chaired by the lead member, has overseen progress.", "person") == 0.5
+    assert type_strength("The board is chaired by Councillor Jane Smith.", "person") == 1.0
+    assert type_strength("The board has overseen progress.", "person") == 0.0
+    # 'Which councillor is the lead member?' names the role: only a name answers
+    assert role_asked("Which councillor is Poole's lead member for children's services?").words
+
+
+def test_what_a_count_counts():
+    count = counted("How many agency social workers was Poole relying on in 2017?")
+    assert count.said == "agency social workers"
+    assert not count.held_by("For example, one social worker said, I have better awareness.")
+    assert count.held_by("Poole used 12 agency social workers.")
+    adopted = counted("How many children were adopted from Dorset's care in the year before the inspection?")
+    assert adopted.done == tuple(tokenize("adopted"))
+    assert not adopted.held_by("There were 294 children and young people looked after by the council.")
+    assert adopted.held_by("Sixteen children were adopted in the year.")
+    # children and young people are named many ways: 'care leavers', 'youngsters'
+    assert counted("How many young people who have left care are at university?").held_by(
+        "We currently have 31 care leavers at University.")
+    # a count in words is of the noun it quantifies, not of one further on
+    members = counted("How many young people belong to the Children in Care Council?")
+    assert not members.held_by("Not all services for children in Poole are good enough.")
+    assert members.held_by("All young people in care are invited to join.")
+    # a sum or a share is no count
+    assert not counted("How many care leavers were there?").held_by("The £20,000 care leavers fund was set up.")
+    assert not counted("How many children feel safe?").held_by("Of the children, 84% said they feel safe.")
+    # a rate or share is a figure of its thing too
+    vacancies = counted("What was Dorset's social work vacancy rate in 2020?")
+    assert vacancies.said == "the vacancy rate"
+    assert vacancies.held_by("We currently have a 13% vacancy rate for social work posts.")
+    assert not vacancies.held_by("Of the children who responded, 84% said they feel safe.")
+    assert counted("What percentage of social work posts were vacant?").held_by(
+        "We currently have a 13% vacancy rate for social work posts.")
+    assert not counted("How did Ofsted rate Dorset's adoption services?")
+    # a date's digits are no count
+    assert not counted("How many case files were read?").held_by("Case files: 12 September 2011")
+    assert not counted("What do inspectors think?")
+
+
+def test_an_abstention_says_what_was_looked_for():
+    assert looked_for(read("Who was the lead inspector for the inspection of Darlington in 2011?", [])) == (
+        "The reports name no lead inspector for Darlington in 2011.")
+    assert looked_for(read("How many agency social workers did Poole have?", [])) == (
+        "The reports give no figure for agency social workers for Poole.")
+    assert looked_for(read("What did inspectors find about adoption?", [])) == ""
+
+
+# -- labels: named by the fact they hold, not only by the kind of value ---------------------
+
+
+def test_an_event_a_question_dates_by_is_not_the_event_asked():
+    asked = "Before the 2011 inspection, when had services for children in care last been rated adequate?"
+    assert answer_type(asked) == "date" and read(asked, []).intent == "text"
+    assert not names_label("Inspection dates", set(tokenize(as_labels_say(asked))))
+    assert answer_type("What grade did Dorset get when Ofsted inspected in 2011?") == "grade"
+
+
+def test_a_label_is_named_by_its_fact_not_by_date_or_the_shared_subject():
+    def named(question, label):
+        return names_label(label, set(tokenize(as_labels_say(question))))
+
+    assert named("When did the cabinet meeting take place?", "Date of Meeting")
+    assert not named("On what date did the board sign off the plan for children?", "Date of Meeting")
+    assert not named("On what date did the board sign off the plan for children?", "Inspection dates")
+    assert named("When was the inspection carried out?", "Inspection dates")
+    assert not named("Who was recruited to oversee children's services?", "Director for Children's Services")
+    assert named("Who led the inspection?", "Lead inspector")
+
+
+def test_a_label_that_only_shares_the_kind_of_value_is_no_match():
+    cover = [Field("Inspection dates", "12 - 23 September 2011", ("a",)),
+             Field("Date of Meeting", "7 th September 2016", ("b",)),
+             Field("Published", "28 October 2011", ("c",))]
+
+    def labels(question):
+        return [f.label for f in match(question, cover, lambda value, clause: has_type(value, "date"))]
+
+    assert labels("On what date did the partnership board sign off the new plan?") == []
+    assert labels("When was the report published?") == ["Published"]
+    assert labels("When did the cabinet meeting consider the report?") == ["Date of Meeting"]
+
+
+def test_header_lines_and_prose_after_a_label():
+    assert header_line("Date of Meeting | 7 th September 2016") == [("Date of Meeting", "7 th September 2016")]
+    assert [label for label, _ in header_line(
+        "Lead inspector: Joy Howick HMI Deputy lead inspector: Linda Steele HMI")] == [
+        "Lead inspector", "Deputy lead inspector"]
+    assert header_line("Executive Summary: Dorset's Ofsted inspection took place in February and March 2016, "
+                       "and the report was published in May.") == []
+    assert header_line("Caseloads for social workers are manageable.") == []
+
+
+# -- on the real corpus, with the real model -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chain(corpus_settings, embedder):
+    from rag.chain import AnswerChain
+
+    c = AnswerChain(corpus_settings, embedder=embedder)
+    c.warm_up()
+    return c
+
+
+@pytest.mark.integration
+def test_a_council_papers_author_is_not_ofsteds_lead_inspector(chain):
+    # Darlington's only report is the council's summary: it names its author and director, no inspector
+    answer = chain.ask("Which HMI led the Ofsted inspection of Darlington's services for children?")
+    assert answer.abstained, answer.text
+    assert "no lead inspector for Darlington" in answer.text
+    # the inspectorate's own report names one
+    led = chain.ask("Who was the lead inspector when Ofsted inspected Poole in 2017?")
+    assert not led.abstained and "Joy Howick" in led.text and "Linda Steele" not in led.text
+
+
+@pytest.mark.integration
+def test_a_role_is_held_by_a_person_not_a_body(chain):
+    # the Poole report names its lead member only by role ('The lead member ... chairs the Childrens Trust')
+    answer = chain.ask("Which councillor was Poole's lead member for children at the 2017 inspection?")
+    assert answer.abstained, answer.text
+    assert "no lead member" in answer.text
+
+
+@pytest.mark.integration
+def test_a_date_is_the_date_of_the_event_asked(chain):
+    # the cover's meeting and inspection dates are not the date a board approved a plan
+    answer = chain.ask("On what date did Dorset's partnership board approve its plan for children and families?")
+    assert not any(c.locator == "Dorset County Council row 1" for c in answer.citations), answer.text
+    assert "Inspection dates" not in answer.text and "Date of Meeting" not in answer.text
+    # asked when the Ofsted report was published, the cabinet meeting's date is no answer
+    published = chain.ask("When was Ofsted's 2011 report on Dorset published?")
+    assert "28 October 2011" in published.text and "September 2016" not in published.text
+
+
+@pytest.mark.integration
+def test_a_count_the_reports_do_not_give_abstains(chain):
+    answer = chain.ask("How many agency social workers was Poole using when Ofsted inspected in 2017?")
+    assert answer.abstained, answer.text
+    assert "no figure for agency social workers" in answer.text
+    adopted = chain.ask("How many children were adopted from Dorset's care in the year before the 2011 inspection?")
+    assert adopted.abstained and "294" not in adopted.text
+    # the count the report gives is still found
+    files = chain.ask("How many case files did inspectors review in Dorset in 2011?")
+    assert not files.abstained and "43" in files.text

@@ -1,5 +1,6 @@
 """Lists given in full, records that do not answer a question naming only the action plan,
-and answers that cite only the paragraphs that answer: inline examples and the real corpus."""
+answers that cite only the paragraphs that answer, and 'how long' asked in other words than
+a report's ('timely'): inline examples and the real corpus."""
 from __future__ import annotations
 
 import pytest
@@ -9,6 +10,7 @@ from core.tuning import Tuning
 from rag.chain import AnswerChain, _list_lead, _lists_in_full
 from rag.extractive import _pick
 from rag.model import Draft, Filters, Hit
+from rag.question import answer_type, type_strength
 
 DORSET16 = "dorset-2016-cabinet-post-ofsted-progress"
 DORSET20 = "dorset-2020-self-evaluation"
@@ -39,6 +41,17 @@ def test_another_report_is_quoted_only_for_a_part_of_the_question_not_yet_answer
     doc_of = ["2020", "2016", "2020", "2019"]
     assert [i for _, (i,) in _pick(scored, 4, tuning, holds, doc_of)] == [0, 2, 3]
     assert [i for _, (i,) in _pick(scored, 4, tuning)] == [0, 1, 2, 3]  # a comparison: every side quoted
+
+
+def test_how_long_is_answered_by_a_span_of_time_or_else_by_a_word_on_timeliness():
+    assert answer_type("How long did children wait for an adoptive family?") == "duration"
+    assert answer_type("What should the council review, and how soon?") == "duration"
+    assert answer_type("When was the report published?") == "date"
+    assert type_strength("Within 3 Months | The Council should review access for foster carers.", "duration") == 1.0
+    assert type_strength("The director has been in post since October 2012.", "duration") == 1.0
+    assert type_strength("Assessments of potential adopters are timely and thorough.", "duration") == 0.5
+    assert type_strength("Children move to their adoptive families more quickly than elsewhere.", "duration") == 0.5
+    assert type_strength("Adopters are well supported.", "duration") == 0.0
 
 
 # == the real corpus ================================================================================
@@ -92,3 +105,18 @@ def test_a_fact_question_cites_only_the_paragraph_that_answers(chain):
     answer = chain.ask("When was Dorset's Children's Advice and Duty service launched?", Filters())
     assert "October 2019" in answer.text
     assert [(c.doc_id, c.locator) for c in answer.citations] == [(DORSET20, "4.1 a ¶1")]
+
+
+@pytest.mark.integration
+def test_how_soon_is_answered_by_the_recommendations_timescale(chain):
+    # 'how soon' asked no kind of answer: the recommendation's words scored under the bar
+    answer = chain.ask("How soon did Ofsted want Darlington to look again at help for its foster carers "
+                       "out of office hours?", Filters())
+    assert "3 Months" in answer.text and not answer.abstained
+
+
+@pytest.mark.integration
+def test_how_long_children_waited_is_answered_in_the_reports_words_on_timeliness(chain):
+    # the report gives no span: its judgement of how quickly children move answers, where it abstained
+    answer = chain.ask("How long did children in Poole wait for an adoptive family?", Filters())
+    assert not answer.abstained and "more quickly" in answer.text

@@ -180,8 +180,9 @@ class AnswerChain:
 
 
 def _lists_in_full(draft: Draft, hits: tuple[Hit, ...], reports) -> tuple[Draft, tuple[Hit, ...]]:
-    """A quoted sentence that introduces a list ('Our six priorities are:') is followed by
-    the list's items, each cited: the lead-in alone answers nothing. Returns the draft and
+    """A quoted sentence that introduces a list ('Our six priorities are:'), or that the
+    list's lead-in continues (``_list_lead``), is followed by the lead-in and the list's
+    items, each cited: the lead-in alone answers nothing. Returns the draft and
     the hits with the items added (``hits`` itself is left as it is)."""
     by_id = {r.doc_id: r for r in reports}
     hits = list(hits)

@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from core.errors import NotFoundError
 from core.model import Kind, Voice
+from core.sentences import sentences
 from core.settings import Settings
 from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
@@ -218,17 +219,23 @@ class AnswerChain:
 
 
 def _lists_in_full(draft: Draft, hits: tuple[Hit, ...], reports) -> tuple[Draft, tuple[Hit, ...]]:
-    """A quoted sentence that introduces a list ('Our six priorities are:') is followed by
-    the list's items, each cited: the lead-in alone answers nothing. Returns the draft and
+    """A quoted sentence that introduces a list ('Our six priorities are:'), or that the
+    list's lead-in continues (``_list_lead``), is followed by the lead-in and the list's
+    items, each cited: the lead-in alone answers nothing. Returns the draft and
     the hits with the items added (``hits`` itself is left as it is)."""
     by_id = {r.doc_id: r for r in reports}
     hits = list(hits)
     out = []
     for text, refs in draft.sentences:
         out.append((text, refs))
-        if not text.rstrip().endswith(":") or len(refs) != 1:
+        if len(refs) != 1:
             continue
         hit = hits[refs[0]]
+        lead = _list_lead(text, hit.paragraph.text)
+        if lead is None:
+            continue
+        if lead != text:
+            out.append((lead, refs))
         report = by_id.get(hit.meta.doc_id)
         prefix = f"{hit.paragraph.locator} item "
         for p in (report.paragraphs if report else ()):
@@ -238,6 +245,19 @@ def _lists_in_full(draft: Draft, hits: tuple[Hit, ...], reports) -> tuple[Draft,
                     hits.append(Hit(hit.meta, p, score=hit.score, source="text"))
                 out.append((p.text, (known[0] if known else len(hits) - 1,)))
     return replace(draft, sentences=tuple(dict.fromkeys(out))), tuple(hits)  # an item quoted already is said once
+
+
+def _list_lead(sentence: str, paragraph: str) -> str | None:
+    """The sentence that introduces the list a quoted sentence is part of: itself when it
+    ends with ':', or the paragraph's next and last sentence when that is a lead-in ending
+    with ':' ('It contained 18 recommendations which we have divided into four topic
+    areas. These areas are:'), which only points back at the quoted one; else None."""
+    if sentence.rstrip().endswith(":"):
+        return sentence
+    own = sentences(paragraph)
+    if len(own) >= 2 and own[-1].rstrip().endswith(":") and own[-2].strip() == sentence.strip():
+        return own[-1]
+    return None
 
 
 def _suggest(hits: list[Hit]):

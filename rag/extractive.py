@@ -54,16 +54,22 @@ class ExtractiveAnswerer:
 
     def draft(self, turn: Turn) -> Draft:
         """The chain's ``Answerer``: the question as answered, scored on its own words."""
-        return self.answer(turn.standalone, turn.hits, words=turn.reading.topic, vector=turn.vector)
+        reading = turn.reading
+        compares = len(reading.places) > 1 or len(reading.years) > 1
+        return self.answer(turn.standalone, turn.hits, words=reading.topic, vector=turn.vector,
+                           each_report_adds=not compares)
 
     def condense(self, question: str, history) -> None:
         return None  # no model to rewrite a follow-up: the chain reads it (conversation.py)
 
     def answer(self, question: str, hits: list[Hit], words: tuple[str, ...] | None = None,
-               vector: Sequence[float] | None = None) -> Draft:
+               vector: Sequence[float] | None = None, each_report_adds: bool = False) -> Draft:
         """``words``: the question's own keyword tokens (council names and years left out:
         the filters already chose the reports); if none, all of the question's.
-        ``vector``: the question's embedding, when retrieval made it already."""
+        ``vector``: the question's embedding, when retrieval made it already.
+        ``each_report_adds``: another report is quoted only for a part of the question the
+        sentences chosen before it do not answer (``_pick``); off for a comparison, whose
+        sides are asked in the same words."""
         candidates = [(i, s) for i, h in enumerate(hits) for s in sentences(h.paragraph.text)]
         if not candidates:
             return Draft((), abstain=True)
@@ -97,7 +103,11 @@ class ExtractiveAnswerer:
         if not scored or scored[0][0] < tuning.answer_min:
             return Draft((), abstain=True)
         limit = min(tuning.max_sentences, tuning.max_typed) if kind else tuning.max_sentences
-        chosen = _pick(scored, limit, tuning)
+        holds = None
+        if each_report_adds:  # (i, sentence) -> the question's words it holds
+            holds = {(i, s): wanted & set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
+                     for (i, s), c in zip(candidates, context)}
+        chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits])
         return Draft(tuple(chosen), abstain=not chosen)
 
     def _ranked(self, question: str | None, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
@@ -163,17 +173,32 @@ class ExtractiveAnswerer:
         return np.concatenate(rows)
 
 
-def _pick(scored: list, limit: int, tuning: Tuning) -> list[tuple[str, tuple[int, ...]]]:
+def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str], set[str]] | None = None,
+          doc_of: Sequence[str] = ()) -> list[tuple[str, tuple[int, ...]]]:
     """The best sentences within ``tuning.within`` of the best, at most
-    ``tuning.per_paragraph`` from one paragraph, none repeating one already said."""
+    ``tuning.per_paragraph`` from one paragraph, none repeating one already said.
+    With ``holds`` (the question's words each sentence holds) and ``doc_of`` (each hit's
+    report), a sentence of a report not yet quoted must hold a word of the question that
+    none chosen before holds: a second report saying nothing more of what was asked is
+    a citation that backs nothing ('When did Dorset open ChAD?' answered, then the date
+    of another report's inspection). Within one report a second paragraph often holds a
+    question's second part in other words ('on what terms': 'a 12-month fixed term'), so
+    it is not held to this."""
     best = scored[0][0]
     out: list[tuple[str, tuple[int, ...]]] = []
     per_hit: dict[int, int] = {}
+    said: set[str] = set()
+    quoted: set[str] = set()
     for score, i, s, _ in scored:
         if score < best - tuning.within or len(out) == limit:
             break
         if per_hit.get(i, 0) == tuning.per_paragraph or _repeats(s, [c for c, _ in out]):
             continue
+        if holds is not None:
+            if out and doc_of[i] not in quoted and not holds[(i, s)] - said:
+                continue
+            said |= holds[(i, s)]
+            quoted.add(doc_of[i])
         per_hit[i] = per_hit.get(i, 0) + 1
         out.append((s, (i,)))
     return out

@@ -147,7 +147,9 @@ def _lexical(sentence: str, hit: Hit) -> float:
     word of the sentence."""
     words = [t for t in tokenize(sentence) if t not in _FRAME]
     if not words:
-        return 0.0
+        # A quote with no keyword token ('What are we doing about it?', a list item made of
+        # stopwords) is supported only by the paragraph it is quoted from, word for word.
+        return 1.0 if _verbatim(sentence, hit.paragraph.text) else 0.0
     have = set(tokenize(_evidence(hit)))
     if any(w not in have for w in words if w in _CRITICAL or w.isdigit()):
         return 0.0
@@ -157,6 +159,11 @@ def _lexical(sentence: str, hit: Hit) -> float:
         if units and not all(any(w in unit and claim & unit for unit in units) for w in graded):
             return 0.0
     return sum(1 for w in words if w in have) / len(words)
+
+
+def _verbatim(sentence: str, text: str) -> bool:
+    said = " ".join(sentence.split()).casefold()
+    return bool(said) and said in " ".join(text.split()).casefold()
 
 
 def _quotes(hit: Hit, answer_sentences: list[str]) -> tuple[str, ...]:

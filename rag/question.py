@@ -201,7 +201,10 @@ _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("money", r"\b(what|how much)\b.*\b(budget|cost|spend|spent|funding|investment)\b(?! (cuts?|reductions?))"
               r"|\bcost\b"),
     ("number", r"\b(how many|how much|number of|how far|(the|an|what|on) average)\b"),
-    ("date", r"\b(when|what date|which date|the date|what year|how long|since when|by when|timescale|deadline)\b"),
+    # 'How long did children wait?', 'how soon?': a span of time, or a report's word on
+    # timeliness where it gives none ('assessments of adopters are timely')
+    ("duration", r"\bhow (long|soon|quickly|promptly|fast)\b"),
+    ("date", r"\b(when|what date|which date|the date|what year|since when|by when|timescale|deadline)\b"),
 ))
 
 
@@ -363,7 +366,10 @@ def type_strength(text: str, kind: str | None) -> float:
         return 1.0 if _NUMBER.search(undated) else 0.5 if _SOME.search(undated) else 0.0
     if kind == "person" and not _has(text, kind):  # 'Who chairs the board?' 'The lead member.'
         return 0.5 if _ROLE_HOLDER.search(text) else 0.0
+    if kind == "duration":
+        return _duration(text)
     return 1.0 if _has(text, kind) else 0.0
+
 
 
 # A role holder named by the role ('chaired by the lead member', 'the Chair of the Council was
@@ -371,6 +377,21 @@ def type_strength(text: str, kind: str | None) -> float:
 _ROLE_HOLDER = re.compile(r"\b(the|its|their|a)\s+((deputy|assistant|interim|acting|independent|lead|senior|"
                           r"executive|cabinet)\s+)*(chair|director|member|leader|officer|manager|head|"
                           r"councillor|governor|inspector|commissioner)\b", re.I)
+
+
+
+
+# A span of time ('within 3 months', '20 working days', 'immediately'); and a report's
+# judgement of timeliness, which answers 'how long' when no span is given (as 'the
+# majority' answers 'how many': vaguely, so a span beats it).
+_SPAN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty)"
+                   r"(\s*-\s*\d+)?\s+(working\s+)?(hours?|days?|weeks?|months?|years?)\b|\bimmediate(ly)?\b", re.I)
+_TIMELY = re.compile(r"\b(timel(y|iness)|prompt(ly)?|swift(ly)?|quick(ly)?|delays?|delayed|without delay|"
+                     r"in good time|waiting|waits?|drift)\b", re.I)
+
+
+def _duration(text: str) -> float:
+    return 1.0 if _SPAN.search(text) or _DATE.search(text) else 0.5 if _TIMELY.search(text) else 0.0
 
 
 def _has(text: str, kind: str | None) -> bool:

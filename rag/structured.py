@@ -456,6 +456,7 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
         if not listing:
             recs = _best(question.topic, recs, lambda r: f"{r.text} {' '.join(r.heading_path)} {r.timescale}",
                          asked=question.text, own_text=lambda r: r.text)
+            recs = [r for r in recs if _holds_topic(question.topic, f"{r.text} {' '.join(r.heading_path)}")]
         chosen += [(report, r) for r in recs]
     if listing and not question.years:
         # 'What does Ofsted say Barnsley needs to improve?': the list of its latest report,
@@ -481,6 +482,20 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
     if listing:
         note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+# The words that name where recommendations are kept: they make a question one about
+# recommendations, so they say nothing about which recommendation it asks after.
+_PLAN_WORDS = frozenset(tokenize("action plan plans actions"))
+
+
+def _holds_topic(topic: tuple[str, ...], text: str) -> bool:
+    """A question that names recommendations but asks about something else ('Who monitors
+    the action plan?', 'Into which areas were the recommendations divided?') is not
+    answered by the recommendation sharing a word or two with it: the record must hold at
+    least half of the question's own words (less the plan's), or the text answers."""
+    own = set(topic) - _PLAN_WORDS
+    return not own or len(own & set(tokenize(text))) * 2 >= len(own)
 
 
 def _when(report: Report) -> tuple:

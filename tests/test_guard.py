@@ -72,3 +72,11 @@ def test_a_records_own_paragraph_is_evidence_of_the_area_the_record_grades():
     assert kept([record], "Ofsted's judgement for Overall effectiveness: good.") == [
         "Ofsted's judgement for Overall effectiveness: good."]
     assert kept([record], "Ofsted's judgement for Overall effectiveness: outstanding.") == []
+
+
+def test_a_quote_made_only_of_stopwords_is_supported_by_its_own_paragraph_only():
+    # a list item such as a board's third question: no keyword token to match, but quoted word for word
+    item = ("5.1 ¶2 item 3", ("Performance",), "What are we doing about it?")
+    other = ("5.1 ¶3", ("Performance",), "The board meets monthly.")
+    assert kept(hits_for(item), "What are we doing about it?") == ["What are we doing about it?"]
+    assert kept(hits_for(other), "What are we doing about it?") == []

@@ -3,8 +3,9 @@
 Code, not the model, decides citations. The model sees the retrieved paragraphs as
 numbered sources [1]..[n] and must end every sentence with the marker(s) of the
 source(s) it used; we map each marker back to the retrieved paragraph. Small models
-get printed paragraph numbers wrong, but they can copy a [3]. The faithfulness guard
-(not here) then checks each sentence against the paragraph it cites.
+get printed paragraph numbers wrong, but they can copy a [3]; when they write none, the
+sentence is given the source holding its words (``attribute_unmarked``). The
+faithfulness guard (not here) then checks each sentence against the paragraph it cites.
 
 ``LLMAnswerer`` is the chain's ``Answerer`` (rag/turn.py) when ``settings.llm`` names a
 model: ``draft(turn)`` answers, ``condense`` rewrites a follow-up to stand alone.

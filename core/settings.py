@@ -47,6 +47,13 @@ class Settings:
     llm_model: str = ""  # RAG_LLM_MODEL: e.g. gpt-4o-mini, or an Ollama/vLLM model name
     llm_temperature: float = 0.0  # RAG_LLM_TEMPERATURE
     context_tokens: int = 3000  # RAG_CONTEXT_TOKENS: sources given to an LLM, in tiktoken tokens
+    # The longest reply asked for: the prompt allows about six short sentences with
+    # markers (~250 tokens); the cap stops a small model that repeats itself until the
+    # server's window is full (a local server's default is no cap at all).
+    llm_max_tokens: int = 600  # RAG_LLM_MAX_TOKENS
+    # Seconds for one reply. 60 is ample for a hosted model; a small model on a CPU
+    # server reads a 2,000-token prompt in about a minute (bench/results.md).
+    llm_timeout: float = 60.0  # RAG_LLM_TIMEOUT
     openai_base_url: str | None = None  # OPENAI_BASE_URL: any OpenAI-compatible endpoint
     openai_api_key: str | None = field(default=None, repr=False)  # OPENAI_API_KEY
     ollama_base_url: str = "http://localhost:11434"  # OLLAMA_BASE_URL
@@ -75,6 +82,8 @@ class Settings:
             raise ConfigError("RAG_ABSTAIN_BELOW and RAG_SUPPORT_THRESHOLD must be between 0 and 1")
         if self.max_question_chars < 10 or self.context_tokens < 200:
             raise ConfigError("RAG_MAX_QUESTION_CHARS must be at least 10 and RAG_CONTEXT_TOKENS at least 200")
+        if self.llm_max_tokens < 16 or self.llm_timeout <= 0:
+            raise ConfigError("RAG_LLM_MAX_TOKENS must be at least 16 and RAG_LLM_TIMEOUT above 0")
         if not 0 < self.chroma_port < 65536:
             raise ConfigError("CHROMA_PORT must be a port number (1-65535)")
 
@@ -145,6 +154,8 @@ _ENV = (
     ("llm_model", "RAG_LLM_MODEL", str),
     ("llm_temperature", "RAG_LLM_TEMPERATURE", float),
     ("context_tokens", "RAG_CONTEXT_TOKENS", int),
+    ("llm_max_tokens", "RAG_LLM_MAX_TOKENS", int),
+    ("llm_timeout", "RAG_LLM_TIMEOUT", float),
     ("openai_base_url", "OPENAI_BASE_URL", str),
     ("openai_api_key", "OPENAI_API_KEY", str),
     ("ollama_base_url", "OLLAMA_BASE_URL", str),

@@ -141,6 +141,12 @@ def _units(hit: Hit) -> list[set[str]]:
     return [set(tokenize(s)) for s in own]
 
 
+def lexical_support(sentence: str, hit: Hit) -> float:
+    """The guard's lexical measure (``_lexical``), for an answerer that must pick which
+    paragraph a sentence comes from before the guard checks it."""
+    return _lexical(sentence, hit)
+
+
 def _lexical(sentence: str, hit: Hit) -> float:
     """Share of the sentence's own words found in the hit's evidence; 0 if a number or a
     grade word is not, or a grade word is in no unit (``_units``) that shares another

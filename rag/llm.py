@@ -3,8 +3,9 @@
 Code, not the model, decides citations. The model sees the retrieved paragraphs as
 numbered sources [1]..[n] and must end every sentence with the marker(s) of the
 source(s) it used; we map each marker back to the retrieved paragraph. Small models
-get printed paragraph numbers wrong, but they can copy a [3]. The faithfulness guard
-(not here) then checks each sentence against the paragraph it cites.
+get printed paragraph numbers wrong, but they can copy a [3]; when they write none, the
+sentence is given the source holding its words (``attribute_unmarked``). The
+faithfulness guard (not here) then checks each sentence against the paragraph it cites.
 
 ``LLMAnswerer`` is the chain's ``Answerer`` (rag/turn.py) when ``settings.llm`` names a
 model: ``draft(turn)`` answers, ``condense`` rewrites a follow-up to stand alone.
@@ -14,7 +15,7 @@ strings, and provider exceptions become one-line ``LLMError``s.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
 from core.errors import ConfigError, LLMError
@@ -22,6 +23,7 @@ from core.sentences import sentence_spans
 from core.settings import Settings
 from core.tokens import load_encoding  # one rule for tiktoken encodings: never the downloading name
 
+from .guard import lexical_support
 from .model import Draft, Hit
 from .turn import Turn
 
@@ -36,7 +38,6 @@ ABSTAIN_TOKEN = "NOT_IN_SOURCES"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_OLLAMA_MODEL = "llama3.2"
 OPENAI_URL = "https://api.openai.com/v1"
-REQUEST_TIMEOUT_S = 60
 # Earlier turns given to the model: enough to keep a thread, few enough not to crowd
 # out the sources. Older answers are cut to this many characters.
 HISTORY_TURNS = 3
@@ -79,9 +80,19 @@ def _make_openai(settings: Settings) -> "BaseChatModel":
         from langchain_openai import ChatOpenAI
     except ImportError:
         raise ConfigError("RAG_LLM=openai needs the langchain-openai package: pip install langchain-openai") from None
+    # langchain-openai sends the reply cap as max_completion_tokens (OpenAI's current name);
+    # llama-cpp-python's server and other local servers read only max_tokens and ignore the
+    # rest without a word, so a local endpoint gets both.
+    extra = {"max_tokens": settings.llm_max_tokens} if settings.openai_base_url else None
     return ChatOpenAI(model=settings.llm_model or DEFAULT_OPENAI_MODEL, base_url=settings.openai_base_url,
-                      api_key=api_key, temperature=settings.llm_temperature, timeout=REQUEST_TIMEOUT_S,
-                      max_retries=1)
+                      api_key=api_key, temperature=settings.llm_temperature, timeout=settings.llm_timeout,
+                      max_tokens=settings.llm_max_tokens, extra_body=extra, max_retries=_retries(settings))
+
+
+def _retries(settings: Settings) -> int:
+    """One retry for a hosted API (a dropped connection); none for a local server, where a
+    retry after a timeout queues the same long prompt behind the one still running."""
+    return 0 if settings.openai_base_url else 1
 
 
 def _make_ollama(settings: Settings) -> "BaseChatModel":
@@ -90,7 +101,8 @@ def _make_ollama(settings: Settings) -> "BaseChatModel":
     except ImportError:
         raise ConfigError("RAG_LLM=ollama needs the langchain-ollama package: pip install langchain-ollama") from None
     return ChatOllama(model=settings.llm_model or DEFAULT_OLLAMA_MODEL, base_url=settings.ollama_base_url,
-                      temperature=settings.llm_temperature, num_ctx=_ollama_context(settings))
+                      temperature=settings.llm_temperature, num_ctx=_ollama_context(settings),
+                      num_predict=settings.llm_max_tokens)
 
 
 def _ollama_context(settings: Settings) -> int:
@@ -121,6 +133,7 @@ class LLMReply:
     draft: Draft  # its invalid_markers: markers that pointed at no source shown
     raw: str  # the model's reply as text, before parsing
     shown: int = 0  # how many hits the model saw
+    unmarked: tuple[int, ...] = ()  # the draft's sentences that carried no marker at all
 
     @property
     def invalid_markers(self) -> int:
@@ -154,8 +167,10 @@ class LLMAnswerer:
             return LLMReply(Draft(sentences=(), abstain=True), "", 0)
         messages = _answer_prompt().format_messages(
             sources=sources.text, question=question.strip(), history=_history_messages(history))
-        raw = self._invoke(messages)
-        return parse_reply(raw, sources.shown)
+        raw, cut = self._invoke_with_end(messages)
+        if cut:  # the reply hit RAG_LLM_MAX_TOKENS: its last sentence stops mid-way
+            raw = drop_unfinished(raw)
+        return attribute_unmarked(parse_reply(raw, sources.shown), hits, self.settings.tuning.lexical_min / 2)
 
     def condense(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """A follow-up ('And their recommendations?') as a standalone question.
@@ -210,7 +225,11 @@ class LLMAnswerer:
         return best
 
     def _invoke(self, messages: list["BaseMessage"]) -> str:
-        """The one place we call the model: its reply as plain text, its errors as LLMError."""
+        return self._invoke_with_end(messages)[0]
+
+    def _invoke_with_end(self, messages: list["BaseMessage"]) -> tuple[str, bool]:
+        """The one place we call the model: its reply as plain text and whether it was cut
+        at the token cap; its errors as LLMError."""
         try:
             reply = self.chat_model.invoke(messages)
         except Exception as exc:  # noqa: BLE001 - narrowed by _as_llm_error, bugs re-raised
@@ -218,7 +237,7 @@ class LLMAnswerer:
             if error is None:
                 raise
             raise error from exc
-        return _strip_thinking(_message_text(reply))
+        return _strip_thinking(_message_text(reply)), _cut_at_cap(reply)
 
 
 def _provider(settings: Settings) -> str:
@@ -250,6 +269,13 @@ def _message_text(message) -> str:
         return str(text)
     content = getattr(message, "content", "")
     return content if isinstance(content, str) else str(content)
+
+
+def _cut_at_cap(message) -> bool:
+    """Whether the server stopped the reply at the token cap: OpenAI-compatible servers say
+    finish_reason 'length', Ollama done_reason 'length'."""
+    meta = getattr(message, "response_metadata", None) or {}
+    return "length" in (meta.get("finish_reason"), meta.get("done_reason"))
 
 
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S | re.I)
@@ -408,6 +434,7 @@ def parse_reply(raw: str, shown: int) -> LLMReply:
     """
     text = _normalise_markers(raw)
     sentences: list[tuple[str, tuple[int, ...]]] = []
+    marked: list[bool] = []  # whether each sentence carried any marker, valid or not
     invalid = 0
     abstained = False
     for line in _answer_lines(text):
@@ -421,11 +448,52 @@ def parse_reply(raw: str, shown: int) -> LLMReply:
             if not sentence and sentences:  # a marker on its own backs the sentence before it
                 prev_text, prev_cited = sentences[-1]
                 sentences[-1] = (prev_text, tuple(dict.fromkeys(prev_cited + cited)))
+                marked[-1] = marked[-1] or bool(numbers)
             elif sentence:
                 sentences.append((sentence, cited))
+                marked.append(bool(numbers))
     if not sentences or (abstained and not any(cited for _, cited in sentences)):
         return LLMReply(Draft(sentences=(), abstain=True, invalid_markers=invalid), raw, shown)
-    return LLMReply(Draft(sentences=tuple(sentences), invalid_markers=invalid), raw, shown)
+    unmarked = tuple(i for i, m in enumerate(marked) if not m)
+    return LLMReply(Draft(sentences=tuple(sentences), invalid_markers=invalid), raw, shown, unmarked)
+
+
+def drop_unfinished(raw: str) -> str:
+    """A reply cut at the token cap, less its unfinished last sentence: a sentence ends at
+    . ! ? (or a closing quote or bracket after one) or at a source marker."""
+    text = raw.rstrip()
+    line_start = text.rfind("\n") + 1  # a list item is a line: a sentence never spans lines
+    spans = sentence_spans(text[line_start:])
+    if spans and not _FINISHED.search(text[line_start + spans[-1][0]:]):
+        return text[: line_start + spans[-1][0]].rstrip()
+    return text
+
+
+_FINISHED = re.compile(r"(?:[.!?][\"'\u201d\u2019)\]]*|[\]\u3011])\s*$")
+
+
+def attribute_unmarked(reply: LLMReply, hits: Sequence[Hit], floor: float) -> LLMReply:
+    """Each sentence the model wrote without any marker, given the shown source that holds
+    most of its words, if that source holds at least ``floor`` of them.
+
+    Small models (1-2B) often answer from the sources but drop the markers; code decides
+    citations anyway, and the guard still checks every sentence against the paragraph it
+    is given, by the same measure and more. ``floor`` is the guard's lowest lexical bar,
+    so a sentence no source could support stays uncited (and the guard drops it). A
+    sentence whose markers all named no source is left as it is: the model claimed a
+    source it was not given.
+    """
+    shown = list(hits[: reply.shown])
+    if not reply.unmarked or not shown:
+        return reply
+    sentences = list(reply.draft.sentences)
+    for i in reply.unmarked:
+        text = sentences[i][0]
+        scores = [lexical_support(text, hit) for hit in shown]
+        best = max(range(len(shown)), key=scores.__getitem__)
+        if scores[best] >= floor:
+            sentences[i] = (text, (best,))
+    return replace(reply, draft=replace(reply.draft, sentences=tuple(sentences)), unmarked=())
 
 
 def _normalise_markers(text: str) -> str:
@@ -476,17 +544,26 @@ def _as_llm_error(exc: Exception, settings: Settings, endpoint: str, model: str)
     if names & {"AuthenticationError", "PermissionDeniedError"} or status in (401, 403):
         return LLMAuthError(f"the LLM at {endpoint} refused the API key: check OPENAI_API_KEY, {fallback}")
     if isinstance(exc, TimeoutError) or names & {"APITimeoutError", "TimeoutException"}:
-        return LLMUnreachable(f"the LLM at {endpoint} did not answer within {REQUEST_TIMEOUT_S} s: "
-                              f"try a smaller model or a lower RAG_CONTEXT_TOKENS, {fallback}")
+        return LLMUnreachable(f"the LLM at {endpoint} did not answer within {settings.llm_timeout:g} s: "
+                              f"raise RAG_LLM_TIMEOUT, try a smaller model or a lower RAG_CONTEXT_TOKENS, {fallback}")
     if isinstance(exc, ConnectionError) or names & {"APIConnectionError", "ConnectError", "TransportError"}:
         return LLMUnreachable(f"cannot reach the LLM at {endpoint}: {_start_hint(settings)} {fallback}")
     if names & {"NotFoundError"} or status == 404:
         return LLMError(f"model {model!r} is not available at {endpoint}: {_model_hint(settings, model)}")
+    if names & {"ContextOverflowError"} or (status in (400, 413) and _CONTEXT_WORDS.search(str(exc))):
+        return LLMError(f"the prompt does not fit the context window of the model at {endpoint}: lower "
+                        f"RAG_CONTEXT_TOKENS (now {settings.context_tokens}) or give the server a larger window")
     if names & {"RateLimitError"} or status == 429:
         return LLMError(f"the LLM at {endpoint} is rate-limiting us: wait and ask again, {fallback}")
     if isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in _PROVIDER_MODULES:
         return LLMError(f"the LLM at {endpoint} failed: {_first_line(exc)}")
     return None
+
+
+# How servers word a prompt longer than their window: OpenAI 'context_length_exceeded',
+# llama-cpp-python 'exceed context window', llama.cpp 'exceeds the available context
+# size', vLLM "maximum context length".
+_CONTEXT_WORDS = re.compile(r"context[ _](?:length|window|size)|maximum context", re.I)
 
 
 def _start_hint(settings: Settings) -> str:

@@ -86,3 +86,18 @@ def test_prompt_injection_in_a_source_is_only_data(corpus_settings, embedder):
     system, *_, human = model.seen[0]
     assert "Ignore any instruction" in system or "not instructions" in system
     assert human.count("<source id=") == human.count("</source>")
+
+
+def test_an_answer_without_markers_is_cited_where_its_words_are(corpus_settings, embedder):
+    # what a 1.5B model served locally did on most questions: the right sentence, no marker
+    question = "How good are health outcomes for children in care in Dorset in 2011?"
+    probe, _ = chain_with(corpus_settings, embedder)
+    n = marker(probe, question, "are adequate overall")
+    paragraph = probe.hits_for(question)[n - 1].paragraph
+    said = next(s for s in sentences(paragraph.text) if "adequate overall" in s)
+    chain, _ = chain_with(corpus_settings, embedder, f"{said}\nDorset has a colony of penguins on Mars.")
+    answer = chain.ask(question)
+    assert not answer.abstained and [s.text for s in answer.sentences] == [said]
+    assert answer.unsupported_sentences == 1  # the penguins: in no source, so cited to none and dropped
+    (c,) = answer.citations
+    assert (c.doc_id, c.locator) == (paragraph.doc_id, paragraph.locator)

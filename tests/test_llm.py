@@ -21,6 +21,7 @@ from rag.llm import (
     LLMAnswerer,
     LLMAuthError,
     LLMUnreachable,
+    drop_unfinished,
     make_chat_model,
     parse_reply,
 )
@@ -165,6 +166,40 @@ def test_abstain_token_beside_a_cited_answer_keeps_the_answer():
     assert draft == Draft(sentences=(("Ofsted found X.", (0,)),))
 
 
+def test_an_unmarked_sentence_cites_the_source_holding_its_words(hits):
+    # small models answer from the sources but often drop the markers
+    model = recording("Health assessments are timely and of good quality. Dorset keeps penguins on Mars. "
+                      "Children in care feel safe [9]. The council reports caseloads of 18 [3].")
+    reply = LLMAnswerer(llm_settings(), model).answer_with_details("How are health assessments?", hits)
+    assert reply.draft.sentences == (
+        ("Health assessments are timely and of good quality.", (1,)),
+        ("Dorset keeps penguins on Mars.", ()),  # in no source: left for the guard to drop
+        ("Children in care feel safe.", ()),  # it named a source it was not given: not re-attributed
+        ("The council reports caseloads of 18.", (2,)),
+    )
+    assert reply.invalid_markers == 1 and reply.unmarked == ()
+
+
+def test_an_unmarked_sentence_is_attributed_only_among_the_sources_shown():
+    settings = llm_settings(context_tokens=200)
+    filler = hit("1", "Inspectors met managers and staff. " * 20, order=0)
+    later = hit("2", "Health assessments are timely and of good quality.", order=1)
+    answerer = LLMAnswerer(settings, recording("Health assessments are timely and of good quality."))
+    reply = answerer.answer_with_details("q?", [filler, later])
+    assert reply.shown == 1 and reply.draft.sentences == (("Health assessments are timely and of good quality.", ()),)
+
+
+@pytest.mark.parametrize("raw, kept", [
+    ("Ofsted found X [1]. Health assessments are", "Ofsted found X [1]."),
+    ("Ofsted found X [1]. The council reports Y [2]", "Ofsted found X [1]. The council reports Y [2]"),
+    ("Ofsted found X [1].\n- The council reports", "Ofsted found X [1]."),
+    ("Ofsted found \"X.\"", "Ofsted found \"X.\""),
+    ("Ofsted found that the", ""),
+])
+def test_a_reply_cut_at_the_token_cap_loses_its_unfinished_sentence(raw, kept):
+    assert drop_unfinished(raw) == kept
+
+
 def test_no_hits_abstains_without_calling_the_model():
     reply = LLMAnswerer(llm_settings(), failing()).answer_with_details("q?", [])
     assert reply.draft.abstain and reply.shown == 0
@@ -290,6 +325,7 @@ def test_make_chat_model_openai():
     assert model.model_name == "gpt-4o-mini" and model.openai_api_base is None
     assert model.openai_api_key.get_secret_value() == "sk-test"
     assert model.temperature == 0.0 and model.request_timeout == 60 and model.max_retries == 1
+    assert model.max_tokens == 600 and model.extra_body is None  # OpenAI reads max_completion_tokens
     assert LLMAnswerer(Settings(llm="openai"), model).name == "openai:gpt-4o-mini"
 
 
@@ -298,6 +334,11 @@ def test_make_chat_model_openai_compatible_local_server_needs_no_key():
                                      llm_model="qwen2.5-7b-instruct"))
     assert model.openai_api_base == "http://localhost:8080/v1" and model.model_name == "qwen2.5-7b-instruct"
     assert model.openai_api_key.get_secret_value() == "not-needed"
+    # a retry after a timeout would queue the same prompt behind the one still running
+    assert model.max_retries == 0 and model.extra_body == {"max_tokens": 600}
+    model = make_chat_model(Settings(llm="openai", openai_base_url="http://localhost:8080/v1", llm_max_tokens=200,
+                                     llm_timeout=300))
+    assert model.request_timeout == 300 and model.max_tokens == 200 and model.extra_body == {"max_tokens": 200}
 
 
 def test_make_chat_model_ollama():
@@ -307,7 +348,17 @@ def test_make_chat_model_ollama():
     assert isinstance(model, ChatOllama)
     assert model.model == "llama3.2" and model.base_url == "http://gpu-box:11434" and model.temperature == 0.2
     assert model.num_ctx >= Settings().context_tokens + 1000  # room for sources plus instructions
+    assert model.num_predict == 600
     assert LLMAnswerer(Settings(llm="ollama"), model).name == "ollama:llama3.2"
+
+
+def test_reply_cap_and_timeout_come_from_the_environment():
+    settings = Settings.from_env({"RAG_LLM_MAX_TOKENS": "300", "RAG_LLM_TIMEOUT": "240"})
+    assert settings.llm_max_tokens == 300 and settings.llm_timeout == 240.0
+    with pytest.raises(ConfigError, match="RAG_LLM_MAX_TOKENS"):
+        Settings(llm_max_tokens=0)
+    with pytest.raises(ConfigError, match="RAG_LLM_TIMEOUT"):
+        Settings.from_env({"RAG_LLM_TIMEOUT": "0"})
 
 
 def test_make_chat_model_none_or_missing_key_is_a_config_error():
@@ -345,6 +396,7 @@ def test_condense_errors_are_wrapped_too():
 def test_timeout_is_an_llm_error():
     error = one_line_error(Settings(llm="openai", openai_base_url="http://localhost:8000/v1"), TimeoutError())
     assert isinstance(error, LLMUnreachable) and "did not answer within 60 s" in str(error)
+    assert "RAG_LLM_TIMEOUT" in str(error)
 
 
 def test_openai_errors_are_translated():
@@ -373,3 +425,95 @@ def test_a_bug_is_not_disguised_as_an_llm_error():
     answerer = LLMAnswerer(llm_settings(), failing(KeyError("bug")))
     with pytest.raises(KeyError):
         answerer.answer("q?", [hit("1", "Text.")])
+
+
+# -- the wire to a local OpenAI-compatible server ---------------------------------------------------
+# A fake of the remote API only: a real HTTP server on 127.0.0.1 answering as llama-cpp-python's
+# and llama.cpp's servers do, reached through the real ChatOpenAI client.
+
+
+class FakeServer:
+    """Serves /v1/chat/completions with ``status`` and ``body``; keeps each request's JSON."""
+
+    def __init__(self, status: int, body: dict):
+        import http.server
+        import json
+        import threading
+
+        fake = self
+        self.requests: list[dict] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the http.server name
+                fake.requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def completion(content: str, finish_reason: str = "stop") -> dict:
+    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "local",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": finish_reason}],
+            "usage": {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}}
+
+
+@pytest.fixture
+def serve():
+    servers: list[FakeServer] = []
+
+    def start(status: int, body: dict) -> FakeServer:
+        servers.append(FakeServer(status, body))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+def local_answerer(url: str, **kw) -> LLMAnswerer:
+    settings = Settings(llm="openai", openai_base_url=url, llm_model="local", **kw)
+    return LLMAnswerer(settings, make_chat_model(settings))
+
+
+def test_a_local_server_is_sent_the_reply_cap_under_the_name_it_reads(serve, hits):
+    server = serve(200, completion("Ofsted found children in care feel safe [1]."))
+    draft = local_answerer(server.url, llm_max_tokens=300).answer("Are children safe?", hits)
+    assert draft.sentences == (("Ofsted found children in care feel safe.", (0,)),)
+    (sent,) = server.requests
+    # llama-cpp-python's server reads max_tokens only and ignores max_completion_tokens
+    assert sent["max_tokens"] == 300 and sent["max_completion_tokens"] == 300
+    assert not sent.get("stream") and sent["temperature"] == 0.0 and sent["model"] == "local"
+    assert [m["role"] for m in sent["messages"]] == ["system", "user"]
+
+
+def test_a_reply_stopped_at_the_cap_loses_its_cut_sentence(serve, hits):
+    server = serve(200, completion("Ofsted found children in care feel safe [1]. Health assessments are",
+                                   finish_reason="length"))
+    draft = local_answerer(server.url).answer("Are children safe?", hits)
+    assert draft.sentences == (("Ofsted found children in care feel safe.", (0,)),)
+
+
+def test_a_prompt_over_the_server_window_is_one_line_naming_the_setting(serve, hits):
+    # llama-cpp-python's words for it; langchain-openai does not recognise them as an overflow
+    server = serve(400, {"error": {"message": "Requested tokens (9120) exceed context window of 8192",
+                                   "type": "invalid_request_error", "code": None}})
+    with pytest.raises(LLMError) as info:
+        local_answerer(server.url).answer("Are children safe?", hits)
+    message = str(info.value)
+    assert "context window" in message and "RAG_CONTEXT_TOKENS (now 3000)" in message and "\n" not in message
+    assert len(server.requests) == 1  # no retry against a local server

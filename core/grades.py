@@ -135,6 +135,13 @@ _FIELD_PATTERNS = (
 )
 
 
+# The five outcomes for children (Every Child Matters) that the 2009-2013 frameworks grade
+# one by one: 'the outcomes' of such a report are these, not the quality of provision or the
+# leadership grades printed under the same heading.
+OUTCOMES = ("being healthy", "staying safe", "enjoying and achieving", "making a positive contribution",
+            "economic well-being")
+
+
 # The judgements that head a section of an ILACS or SIF report: a sentence or title that
 # grades one of them opens that section.
 SECTION_FIELDS = frozenset({"impact_of_leaders", "help_and_protection", "in_care", "care_leavers"})

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, SECTION_GRADE, normalise_grade, states_grade
+from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, OUTCOMES, SECTION_GRADE, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
+from core.numbers import NUMBER_WORDS
 from core.sentences import sentences as split_sentences
 
 from .fields import fields, match
@@ -83,7 +84,7 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         listing = (not whole_area and not _beyond_parts(question.topic, judgements, _part)) or question.wants_list
         # The part first: 'partnership working in services for looked after children' is
         # not the safeguarding part's partnership working.
-        listed = _in_part(_part_words(question), judgements, _part)
+        listed = _outcomes_asked(question, _in_part(_part_words(question), judgements, _part))
         if listing:
             listed = _in_sub_part(question, listed)
             scope.append((report, listed))
@@ -204,8 +205,8 @@ def _ranked(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
     names, and every judgement given it, each citing where the report states it; the note
     says the grade, how many of the report's judgements got it, and that none got a
     better (worse) one. None when the reports hold no judgements to rank."""
-    scope = [(report, _in_sub_part(question, _in_parts_named(question, distinct_judgements(report.judgements))))
-             for report in reports]
+    scope = [(report, _outcomes_asked(question, _in_sub_part(question, _in_parts_named(
+        question, distinct_judgements(report.judgements))))) for report in reports]
     scope = [(report, js) for report, js in scope if any(j.grade in GRADES for j in js)]
     if not scope:
         return None
@@ -300,6 +301,22 @@ def _in_sub_part(question: Question, judgements: list[Judgement]) -> list[Judgem
     return [j for j in judgements if sub(j) in named] if named else judgements
 
 
+# 'outcome' names the five outcomes; 'outcomes judgements' is how a council summary names
+# every judgement of such an inspection ('Out of the eighteen outcomes judgements made').
+_OUTCOME_WORD = re.compile(r"\boutcomes?\b(?!\s+judge?ments?\b)", re.I)
+
+
+def _outcomes_asked(question: Question, judgements: list[Judgement]) -> list[Judgement]:
+    """'Which outcome was judged only adequate?', 'How many of the five outcomes were good?':
+    in a report that grades the five outcomes for children (2009-2013 frameworks), the
+    outcome judgements only, not the quality of provision or leadership grades printed
+    among them; every judgement where the report grades no outcome or the question names none."""
+    if not _OUTCOME_WORD.search(question.text):
+        return judgements
+    outcomes = [j for j in judgements if j.area.lower().startswith(OUTCOMES)]
+    return outcomes or judgements
+
+
 def _grade_as_printed(j: Judgement) -> str:
     """The grade's normal form, less 'to be good' where the report printed only
     'Requires improvement' (the single inspection framework's grid): an answer says no
@@ -339,13 +356,18 @@ def _section_title(report: Report, j: Judgement) -> Paragraph | None:
     return None
 
 
+_JUDGEMENTS = re.compile(r"\bjudge?ments?\b", re.I)
+
+
 def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
     """The report's own sentence giving how many judgements had a grade, if it has one."""
     words = {str(n)} | ({_WORDS[n - 1]} if 1 <= n <= 9 else set())
     for p in report.paragraphs:
         if p.kind is Kind.PARAGRAPH:
             for s in split_sentences(p.text):
-                if grade in s.lower() and words & set(re.findall(r"\w+", s.lower())) and "judge" in s.lower():
+                # it counts judgements ('Out of the eighteen outcomes judgements made, nine were
+                # graded as good'), not cases judged ('All but one seen ... were judged adequate')
+                if grade in s.lower() and words & set(re.findall(r"\w+", s.lower())) and _JUDGEMENTS.search(s):
                     return s, p
     return "", None
 
@@ -471,7 +493,20 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
         return None
     hits: list[Hit] = []
     sentences = []
+    stated: set[str] = set()  # reports whose own sentence gives the count asked
+    if listing and _COUNT_ONLY.search(question.text) and not _ITEMS_TOO.search(question.text):
+        # 'How many recommendations did Ofsted make?' asks for a number, not the list: where the
+        # report states that number itself ('It contained 18 main recommendations'), its sentence
+        # answers and is the citation; each item would be a citation that backs no part of a
+        # count. A report that states no count keeps its items cited: the count is made from them.
+        for report, recs in _by_report(chosen):
+            said, p = _stated_rec_count(report, len(recs))
+            if p is not None:
+                sentences.append((said, (_hit(hits, report, p),)))
+                stated.add(report.doc_id)
     for report, rec in chosen:
+        if report.doc_id in stated:
+            continue
         text = rec.text if rec.text.endswith((".", "!", "?")) else rec.text + "."
         when = [f"timescale: {rec.timescale}" if rec.timescale else "",
                 f"responsible: {rec.responsible}" if rec.responsible and rec.responsible not in rec.text else ""]
@@ -482,6 +517,26 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
     if listing:
         note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
     return Draft(tuple(sentences), note=note), hits
+
+
+# A question asking how many records there are (a count), and one that also asks what they
+# are ('How many recommendations were made, and what were they?'), which wants the list too.
+_COUNT_ONLY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+_ITEMS_TOO = re.compile(r"\b(what|which) (were|are) (they|these|those|them)\b|\b(list|name|set out|summari[sz]e)\b"
+                        r"|\bwhat (did|do|does) (they|these|those)\b", re.I)
+
+
+def _stated_rec_count(report: Report, n: int) -> tuple[str, Paragraph | None]:
+    """The report's own prose sentence giving how many recommendations it records (``n``,
+    in digits or words, next to 'recommendation'), if it has one."""
+    words = {str(n)} | {w for w, v in NUMBER_WORDS.items() if v == n}
+    for p in report.paragraphs:
+        if p.kind is Kind.PARAGRAPH:
+            for s in split_sentences(p.text):
+                near = re.findall(r"\b(\w+)(?=\s+(?:\w+\s+){0,2}recommendations\b)", s, re.I)
+                if any(w.lower() in words for w in near):
+                    return s, p
+    return "", None
 
 
 # The words that name where recommendations are kept: they make a question one about

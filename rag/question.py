@@ -23,6 +23,25 @@ YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question nam
 # 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
 # published later gives; not the year of the report.
 _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
+# The class: a financial or academic year ('2019/20', '2016-17', '2019-2020') is one period,
+# whose figures a report gives once it has ended: the report of its closing year (Dorset's
+# 2020 self-evaluation gives 2019/20's adoptions). Read as that year, not as the opening one,
+# nor (for '2019-2020') as two years to compare.
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+
+
+def _period_as_closing_year(m: re.Match) -> str:
+    start, end = int(m.group(1)), m.group(2)
+    closing = int(end) if len(end) == 4 else start // 100 * 100 + int(end) + (100 if int(end) < start % 100 else 0)
+    return str(closing) if closing == start + 1 else m.group(0)
+
+
+def years_named(text: str) -> tuple[int, ...]:
+    """The years a question names, a period as its closing year and a figure's 'as at' date left out."""
+    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(_PERIOD.sub(_period_as_closing_year,
+                                                                          _AS_AT.sub(" ", text)))))
+
+
 _ASKS_GRADE = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
     r"requires? improvement|record of main findings|summary table)\b"
@@ -467,7 +486,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
         if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
             places += (meta.place,)
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
-    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_AS_AT.sub(" ", text))))
+    years = years_named(text)
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
     grade = bool(_ASKS_GRADE.search(text)) and not recommendation and not _ASKS_WHEN.search(text)
     intent = "recommendation" if recommendation else "grade" if grade else "text"

@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
         for (i, s), c, cos in zip(candidates, context, dense):
             found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
             share = len(wanted & found) / len(wanted) if wanted else 0.0
-            typed = type_strength(s, held) if kind else 0.0
+            typed = type_strength(s, held, question) if kind else 0.0
             score = (tuning.w_dense * float(cos) + tuning.w_words * share + tuning.w_type * typed
                      + tuning.w_rank / (1 + i))
             scored.append((score, i, s, typed))

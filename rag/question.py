@@ -13,7 +13,7 @@ from core.dates import MONTH_NAMES, MONTHS
 from core.errors import QuestionError
 from core.grades import GRADE_WORDS, normalise_grade
 from core.model import ReportMeta
-from core.numbers import NUMBER_WORDS
+from core.numbers import NUMBER_WORDS, same_number
 
 from .authorities import places_named
 from .keyword import STOPWORDS, tokenize
@@ -23,6 +23,25 @@ YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question nam
 # 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
 # published later gives; not the year of the report.
 _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
+# The class: a financial or academic year ('2019/20', '2016-17', '2019-2020') is one period,
+# whose figures a report gives once it has ended: the report of its closing year (Dorset's
+# 2020 self-evaluation gives 2019/20's adoptions). Read as that year, not as the opening one,
+# nor (for '2019-2020') as two years to compare.
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+
+
+def _period_as_closing_year(m: re.Match) -> str:
+    start, end = int(m.group(1)), m.group(2)
+    closing = int(end) if len(end) == 4 else start // 100 * 100 + int(end) + (100 if int(end) < start % 100 else 0)
+    return str(closing) if closing == start + 1 else m.group(0)
+
+
+def years_named(text: str) -> tuple[int, ...]:
+    """The years a question names, a period as its closing year and a figure's 'as at' date left out."""
+    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(_PERIOD.sub(_period_as_closing_year,
+                                                                          _AS_AT.sub(" ", text)))))
+
+
 _ASKS_GRADE = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
     r"requires? improvement|record of main findings|summary table)\b"
@@ -214,8 +233,26 @@ _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
 _ASKS_WHEN = re.compile(r"(^|[,;:]\s*)(when|(on|by|from) what date|what date|which date|(in )?what year)\b", re.I)
 
 
+# The class: a 'who' after a comma that opens a relative clause, not a question ('What
+# proportion of children in care, who responded to the survey, felt safe?', 'Were care
+# leavers, who were 18 or over, in suitable accommodation?'): the question was already
+# asked before the comma (a wh-word or an opening auxiliary). 'In 2011, who led the
+# inspection?' asks who: nothing before its comma asks.
+_ASKED_BEFORE = re.compile(r"\b(what|how|which|when|where|why|whose)\b|^\s*(is|are|was|were|did|does|do|has|have|had"
+                           r"|can|could|will|would|should)\b")
+_COMMA_WHO = re.compile(r"[,;:(]\s*who\b")
+
+
+def _without_relative_who(q: str) -> str:
+    """``q`` (lower case) with a relative ', who' made 'that' (above)."""
+    m = _COMMA_WHO.search(q)
+    if m and _ASKED_BEFORE.search(q[:m.start()]):
+        return q[:m.start()] + " that" + _without_relative_who(q[m.end():])
+    return q
+
+
 def answer_type(question: str) -> str | None:
-    q = question.lower()
+    q = _without_relative_who(question.lower())
     if _ASKS_WHEN.search(q):
         return "date"
     return next((kind for kind, pattern in _ASKS if pattern.search(q)), None)
@@ -358,18 +395,49 @@ def has_type(text: str, kind: str | None) -> bool:
     return type_strength(text, kind) > 0
 
 
-def type_strength(text: str, kind: str | None) -> float:
+def type_strength(text: str, kind: str | None, question: str = "") -> float:
     """How well ``text`` holds what a question of ``kind`` asks for: 1.0, or 0.5 for a
-    vague count only ('the majority'), 0.0 for none."""
+    vague count only ('the majority'), 0.0 for none. A figure the ``question`` states
+    itself is no answer to it (``without_asked_figures``)."""
     if kind == "number":
-        undated = _DATES.sub(" ", text)  # a date's digits are no count
+        undated = _DATES.sub(" ", without_asked_figures(text, question))  # a date's digits are no count
         return 1.0 if _NUMBER.search(undated) else 0.5 if _SOME.search(undated) else 0.0
     if kind == "person" and not _has(text, kind):  # 'Who chairs the board?' 'The lead member.'
         return 0.5 if _ROLE_HOLDER.search(text) else 0.0
     if kind == "duration":
         return _duration(text)
+    if kind in ("rate", "money"):  # 'within 12 months' is no rate for '... re-referred within 12 months?'
+        text = without_asked_figures(text, question)
     return 1.0 if _has(text, kind) else 0.0
 
+
+
+# The class: a count asked with a figure of its own ('How many children waited more than 12
+# months?', 'How many of the 60 approved families ...?', 'in the last 12 weeks'). The sentence
+# that repeats the question's '12 months' holds no count by that: only a figure the question
+# does not state answers it. A figure is a number with the word after it ('12 months'), so
+# '12 children' still counts where the question says '12 months'.
+_FIGURE = re.compile(r"\b(\d+(?:[.,]\d+)*%?|(?:" + "|".join(NUMBER_WORDS) + r")\b)(?:\s+([a-z]+))?", re.I)
+
+
+def without_asked_figures(text: str, question: str) -> str:
+    """``text`` with the figures ``question`` states blanked ('12 months' of 'more than 12 months?')."""
+    # a year the question names ('2011', '2019/20') says when, and is no figure of it
+    asked = _FIGURE.findall(_DATES.sub(" ", re.sub(r"\b(19|20)\d\d\s*[/-]\s*\d\d\b", " ", question.lower())))
+    if not asked:
+        return text
+
+    def blank(m: re.Match) -> str:
+        n, unit = m.group(1).lower(), (m.group(2) or "").lower()
+        for a, a_unit in asked:
+            if same_number(n, a) and (not a_unit or not unit or _same_unit(unit, a_unit)):
+                return " "
+        return m.group(0)
+    return _FIGURE.sub(blank, text)
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return a.rstrip("s") == b.rstrip("s")
 
 
 # A role holder named by the role ('chaired by the lead member', 'the Chair of the Council was
@@ -418,7 +486,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
         if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
             places += (meta.place,)
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
-    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_AS_AT.sub(" ", text))))
+    years = years_named(text)
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
     grade = bool(_ASKS_GRADE.search(text)) and not recommendation and not _ASKS_WHEN.search(text)
     intent = "recommendation" if recommendation else "grade" if grade else "text"

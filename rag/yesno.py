@@ -11,7 +11,9 @@ cited sentence decides it:
   the value the question asks about ('Current risk: LOW' for 'assessed as low', 'is good'
   for 'judged good', '100%' for 'were all ... held on time') with no negation -> yes; it
   states another value of the same scale ('adequate' for 'good', 'HIGH' for 'low', '81%'
-  for 'all') -> no.
+  for 'all') -> no; it states, as a plain fact, the state the question asks of its subject
+  ('Were arrangements in place to track missing children?': 'Robust arrangements are in
+  place countywide to track children ... missing') -> yes (``_states_asked``).
 
 Anything else is left undecided (''): the answer then gives the evidence without a yes
 or a no, rather than guess one. Pure functions over text.
@@ -68,7 +70,7 @@ def reading(question: str, sentence: str) -> str:
         return ""
     if _negated(sentence):
         return NO if _negates_asked(sentence, asked) else ""
-    return _by_value(question, sentence)
+    return _by_value(question, sentence) or (YES if _states_asked(question, sentence) else "")
 
 
 def _content(text: str) -> set[str]:
@@ -111,6 +113,54 @@ def _by_value(question: str, sentence: str) -> str:
     return ""
 
 
+# The class: a yes/no question asking a state of its subject ('Was a fast track referral
+# system in place?', 'Were robust arrangements in place ...?', 'Is the plan on track?'). A
+# sentence answers yes when it says the same state of the same subject with a plain copula
+# ('A fast track referral system is now in place'), and the question's words after the state
+# ('... in place countywide to track missing children') are all in it too: 'Is the board
+# shared with another council?' is not decided by 'The LSCB is shared with Bournemouth'.
+# Not where the sentence only wants, plans or supposes the state: a recommendation ('should
+# ensure arrangements are in place'), a plan ('when the 0-12 team is in place'), a question;
+# nor a state said inside a relative clause ('for children who have been missing from care'),
+# which is of another subject than the sentence's.
+_COPULA = re.compile(r"\b(?:is|are|was|were|(?:has|have|had) been|remains?|remained)\s+"
+                     r"(?:(?:now|already|still|also|firmly|fully|well|securely|clearly)\s+)*", re.I)
+_HEDGED = re.compile(r"\b(?:should|must|shall|will|would|could|may|might|ensur\w*|if|when|once|until|unless"
+                     r"|whether|needs?|plans?|aims?|intends?|expected|to be|yet to"
+                     r"|who|which|that|where)\b|\?", re.I)
+_STATE_WORDS = 3  # a state is a short phrase: 'in place', 'up to date', 'on track', 'effective'
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+def _states_asked(question: str, sentence: str) -> bool:
+    """The sentence states, as a fact, the state the question asks of its subject (above)."""
+    q_words = _WORD.findall(question.lower())
+    for m in _COPULA.finditer(sentence):
+        before, after = sentence[:m.start()], _WORD.findall(sentence[m.end():].lower())
+        if _HEDGED.search(before):
+            continue
+        for n in range(min(_STATE_WORDS, len(after)), 0, -1):
+            state = after[:n]
+            if not _content(" ".join(state)) or not _content(state[-1]):  # the state ends on a word that says something
+                continue
+            at = _find(q_words, state)
+            if at is None:
+                continue
+            subject = _content(" ".join(q_words[:at])) - {"question"}
+            rest = _content(" ".join(q_words[at + n:]))
+            said = _content(sentence)
+            if subject & _content(before) and rest <= said:
+                return True
+            break  # the longest state the question holds is the one it asks
+    return False
+
+
+def _find(words: list[str], phrase: list[str]) -> int | None:
+    """Where ``phrase`` starts in ``words`` (after the question's opening verb), or None."""
+    n = len(phrase)
+    return next((i for i in range(1, len(words) - n + 1) if words[i:i + n] == phrase), None)
+
+
 # -- inline examples (tests/test_yesno.py asks each) ------------------------------------------
 _EXAMPLES = (
     ("Had any adoptive placements broken down in the two years before the inspection?",
@@ -129,6 +179,20 @@ _EXAMPLES = (
     ("Is the board shared with another council?", "The LSCB is shared with Bournemouth.", ""),
     ("Did Dorset approve more adoptive families than it aimed to?", "60 adoptive families were approved.", ""),
     ("Was the board judged good?", "Staff turnover is not a concern.", ""),
+    # a state asked of a subject, stated of it as a fact: yes; wanted, planned or of another thing: undecided
+    ("Was a fast track referral system in place between social care teams and health services?",
+     "A fast track referral system is now in place between social care children's teams and Emotional Health "
+     "and Wellbeing services, resulting in an initial assessment within days.", YES),
+    ("Were robust arrangements in place to track children missing from home?",
+     "Robust arrangements are in place countywide to track children and young people missing from home, "
+     "school or care.", YES),
+    ("Were arrangements in place to monitor safeguarding practice in the trust?",
+     "The trust should ensure arrangements are in place to monitor safeguarding practice.", ""),
+    ("Was the 0-12 LAC team in place?",
+     "Permanence planning will be improved from September when the 0-12 LAC team is in place.", ""),
+    ("Was a single database of safeguarding checks in place?",
+     "A fast track referral system is now in place between social care and health.", ""),
+    ("Were arrangements in place to track missing children?", "Arrangements are not in place to track them.", NO),
     # 'not only' is no negation
     ("Was the current risk assessed as low?", "Risk is not only low but falling.", YES),
 )

@@ -60,6 +60,17 @@ def test_the_date_of_a_figure_is_not_the_year_of_a_report():
     assert read("What did Ofsted find on 27 November 2023 in Dorset?", LIBRARY).years == (2023,)
 
 
+def test_a_financial_or_academic_year_is_the_report_of_its_closing_year():
+    q = read("Did Dorset approve more adoptive families in 2019/20 than it had aimed to?", LIBRARY)
+    assert q.years == (2020,)
+    assert [m.doc_id for m in LIBRARY if filters_for(q, Filters(), LIBRARY).allows(m)] == ["d20"]
+    assert read("How many children were adopted in Dorset in 2019-2020?", LIBRARY).years == (2020,)  # one period
+    assert read("What changed in Dorset in 2016-17?", LIBRARY).years == (2017,)
+    assert read("How did Dorset change between 2011 and 2016?", LIBRARY).years == (2011, 2016)
+    assert read("How did Dorset change from 2011-2016?", LIBRARY).years == (2011, 2016)  # a span, not a period
+    assert read("Children adopted in 1999/00?", LIBRARY).years == (2000,)
+
+
 @pytest.mark.parametrize("question, whole_list", [
     ("Within how many hours should return home interviews happen, according to Ofsted's recommendations?", False),
     ("By when did Ofsted recommend that plans be reviewed?", False),

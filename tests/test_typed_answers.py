@@ -182,3 +182,45 @@ def test_a_count_the_reports_do_not_give_abstains(chain):
     # the count the report gives is still found
     files = chain.ask("How many case files did inspectors review in Dorset in 2011?")
     assert not files.abstained and "43" in files.text
+
+
+# -- the question's own figure, a relative 'who' (issue 13: typed answers) ------------------------
+
+from rag.question import without_asked_figures  # noqa: E402
+
+
+def test_the_question_s_own_figure_is_no_answer_to_it():
+    asked = "How many children waited more than 12 months to be adopted?"
+    assert type_strength("Children waited more than 12 months to be adopted.", "number", asked) == 0.0
+    assert type_strength("14 children waited more than 12 months.", "number", asked) == 1.0
+    assert type_strength("12 children waited.", "number", asked) == 1.0  # 12 children, not 12 months
+    assert type_strength("Children waited 12 months.", "number", "How many children waited?") == 1.0
+    assert type_strength("re-referred within 12 months", "rate", "What proportion were re-referred within "
+                         "12 months?") == 0.0
+    assert without_asked_figures("one tenth of 1,000 staff", "ten staff and 1,000?") == "one tenth of  "
+    # a year the question names is when, not a figure: '2019/20' leaves '20 children' a count
+    assert type_strength("20 children were adopted.", "number", "How many children were adopted in 2019/20?") == 1.0
+
+
+def test_a_relative_who_after_a_comma_is_no_question_of_who():
+    assert answer_type("What proportion of children in care, who responded to the survey, felt safe?") == "rate"
+    assert answer_type("How many carers, who were fostering, left the service?") == "number"
+    assert answer_type("Were care leavers, who were 18, in suitable accommodation?") is None
+    assert answer_type("In 2011, who led the inspection?") == "person"
+    assert answer_type("What grade did it get, and who was the lead inspector?") == "person"
+
+
+def test_the_question_s_own_figure_on_the_real_corpus():
+    from pathlib import Path
+
+    from core.sentences import sentences
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    said = [s for f in sorted(corpus.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()
+            for s in sentences(line)]
+    # Dorset 2020: '81% of conferences were held on time for the last 6 months and in the last 12 weeks 100%'
+    asked = "What share of initial child protection conferences were held on time in the last 12 weeks?"
+    held = [s for s in said if "last 12 weeks" in s and type_strength(s, "rate", asked)]
+    assert held and all("100%" in s or "%" in without_asked_figures(s, asked) for s in held)
+    # a sentence whose only figure is the question's '12 weeks' holds no answer
+    assert not [s for s in said if "12 weeks" in s and "%" not in s and not any(c.isdigit() for c in
+                without_asked_figures(s, asked).replace("12", "")) and type_strength(s, "number", asked)]

@@ -159,6 +159,21 @@ FIELD_NAMES = {
     "adoption": "adoption",
     "lscb": "local safeguarding children board",
 }
+# Other names staff give a judgement in a question: any one of them asks for the field
+# ('Ofsted's leadership judgement' for SIF's 'Leadership, management and governance';
+# 'services for children in care' for 2009-2013's looked after children services). A
+# name shared by fields of different frameworks is safe: one report holds one framework.
+# (Not the name a report prints for a part, 'looked after children': a question naming
+# the part and an area it lacks is not asking for the part's overall judgement.)
+FIELD_ALSO = {
+    "impact_of_leaders": ("leadership",),
+    "lac_overall": ("children in care",),
+}
+
+
+def field_names(field: str) -> tuple[str, ...]:
+    """Every name staff give the judgement ``field`` in a question (none for no field)."""
+    return tuple(filter(None, (FIELD_NAMES.get(field, ""), *FIELD_ALSO.get(field, ()))))
 
 
 def field_for(area: str, part: str = "") -> str:

@@ -145,7 +145,8 @@ class AnswerChain:
                 self.settings.tuning.lexical_min).sentences
             answers.append(compare.SideAnswer(side, tuple((text, tuple(one.hits[r] for r in refs))
                                                           for text, refs in kept),
-                                              tuple(r.meta for r in reports), one.draft.note if one.draft else ""))
+                                              tuple(r.meta for r in reports), one.draft.note if one.draft else "",
+                                              tuple(h for h in one.hits if h.source == "text")))
             seen += one.hits
         draft, hits = compare.compose(turn.reading, answers)
         # what each side found follows what the answer cites: a reader (and an abstention) can go on to it

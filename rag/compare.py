@@ -16,11 +16,13 @@ in, the sides out; the sides' answers in, one Draft out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from core.grades import GRADE_WORDS, grade_rank, normalise_grade
 from core.model import ReportMeta
 from core.numbers import NUMBER_WORDS
+from core.sentences import sentences as split_sentences
 
 from .keyword import tokenize
 from .model import Draft, Filters, Hit
@@ -69,6 +71,7 @@ class SideAnswer:
     sentences: tuple[tuple[str, tuple[Hit, ...]], ...]
     reports: tuple[ReportMeta, ...]
     note: str = ""  # what the side's answer says of itself: 'Ofsted made 15 recommendations in ...'
+    found: tuple[Hit, ...] = ()  # the paragraphs the side's search found (``alike`` looks in them)
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
     values: list[list[Value]] = []
     said_by: list[list[tuple[str, tuple[int, ...]]]] = []  # each side's sentences, citing hits by index
     thing = _thing(question)
+    answers = alike(question, answers)
     notes = [a.note for a in answers if a.note and a.sentences]
     for a in answers:
         texts = [t for t, _ in a.sentences]
@@ -265,8 +269,10 @@ def _same_measure(question: Question, a: list[tuple[str, tuple[int, ...]]],
     question's own words: '13 care leavers ... attending university' and '31 care leavers
     at University' do; '262 young people receiving leaving care services' does not
     (no 'university'), and no direction is stated between them."""
+    measure = set(question.topic) - _NOT_MEASURE  # not 'September', which names a side
+
     def held(said):
-        return set(question.topic) & set(tokenize(" ".join(text for text, _ in said)))
+        return measure & set(tokenize(" ".join(text for text, _ in said)))
     return held(a) == held(b)
 
 
@@ -327,6 +333,62 @@ def _verb(a: SideAnswer, thing: str) -> str:
     return f"{'does' if one else 'do'} not answer this"
 
 
+# -- the same kind of value on each side -----------------------------------------------------
+# Words of a question that name its sides or join them, not what is measured.
+_NOT_MEASURE = frozenset(tokenize("january february march april may june july august september october november "
+                                  "december compare compared between change differ more fewer higher lower "
+                                  "bigger smaller"))
+
+
+def alike(question: Question, answers: list[SideAnswer]) -> list[SideAnswer]:
+    """Two sides' figures of the same kind. Where the sides' answers give no pair of
+    figures of one thing (one side quotes '13 care leavers attending university', the
+    other '262 young people receiving leaving care services'; one '35 per 10,000', the
+    other '23% of plans ended ...'), the side found in its own search a sentence giving
+    one figure of the other side's unit about the same of the question's words ('31 care
+    leavers at University'; 'The rate ... is 41 per 10,000.'), that sentence is its answer,
+    cited where its report prints it. Of the two ways round, the one whose shared words
+    are the rarer in what the sides found ('university' over 'care'): the thing measured.
+    A side with no such sentence keeps its answer (and is named as giving no figure)."""
+    if _measure(question) != "figure" or len(answers) != 2 or not all(a.sentences for a in answers):
+        return answers
+    texts = [[t for t, _ in a.sentences] for a in answers]
+    pair = compared_values(*(side_values(question, t) for t in texts))
+    measure = set(question.topic) - _NOT_MEASURE
+    if pair and _same_measure(question, *([(t, ()) for t in ts if _shows(t, v)] for ts, v in zip(texts, pair))):
+        return answers
+    pool = [[(sentence, hit) for hit in a.found for sentence in split_sentences(hit.paragraph.text)]
+            for a in answers]
+    held_by = Counter(w for side in pool for sentence, _ in side for w in set(tokenize(sentence)) & measure)
+    # a rate asked for is compared as a rate ('35 per 10,000', not the '106 children' beside it)
+    rate = answer_type(question.text) == "rate"
+    best = None
+    for ref in (0, 1):
+        other = 1 - ref
+        for text in texts[ref]:
+            held = set(tokenize(text)) & measure
+            units = [v.unit for v in _values(text, question.topic)]
+            once = {u for u in units if units.count(u) == 1} if held else set()
+            for unit in sorted(once, key=lambda u: (u == "") == rate):
+                for sentence, hit in pool[other]:
+                    got = [v for v in _values(sentence, question.topic) if v.unit == unit]
+                    if len(got) == 1 and set(tokenize(sentence)) & measure == held:
+                        weight = sum(1 / held_by[w] for w in held)
+                        if best is None or weight > best[0]:
+                            best = (weight, other, sentence, hit)
+                        break
+    if best is None:
+        return answers
+    _, side, sentence, hit = best
+    out = list(answers)
+    out[side] = replace(answers[side], sentences=((sentence, (hit,)),))
+    return out
+
+
+def _shows(text: str, value: Value) -> bool:
+    return value.shown.lower() in text.lower()
+
+
 # -- the values compared ----------------------------------------------------------------------
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # A figure as reports print it: '294', '10,000', '98.6%', '35 per 10,000', '£1.2 million', 'fifty'.
@@ -347,7 +409,7 @@ def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
     found = []
     for m in _FIGURE.finditer(undated):
         n = m["n"].lower()
-        if n == "one" or _LABEL.search(undated[:m.start()]):
+        if n == "one" or _LABEL.search(undated[:m.start()]) or _SPAN.match(undated, m.end()):
             continue
         amount = float(NUMBER_WORDS[n]) if n in NUMBER_WORDS else float(n.replace(",", ""))
         unit = " ".join((m["unit"] or "").split()).replace("per cent", "%")
@@ -362,6 +424,8 @@ def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
 # A number that names rather than counts: 'Level 4', 'Years 9, 10 and 11', 'Section 47', 'grade 2'.
 _LABEL = re.compile(r"\b(level|key stage|stage|grade|years?|section|page|para(graph)?|item|appendix|phase|tier|"
                     r"no\.?)\s*(\d+\s*,\s*)*(\d+\s+and\s+)?$", re.I)
+# A figure of time is how long, not how many of the thing: 'ended less than 3 months', 'aged 17 years'.
+_SPAN = re.compile(r"\s+(hours?|days?|weeks?|months?|years?)\b", re.I)
 _NEAR = 5  # words after a figure that say what it counts ('294 children and young people looked after')
 
 
@@ -372,7 +436,10 @@ def side_values(question: Question, texts: list[str]) -> list[Value]:
         grades = {normalise_grade(g[0]): " ".join(g[0].lower().split()) for t in texts for g in GRADE_WORDS.finditer(t)}
         return [Value(printed, float(grade_rank(grade)), "grade") for grade, printed in grades.items() if grade]
     if _measure(question) == "figure":
-        return list({(v.amount, v.unit): v for t in texts for v in _values(t, question.topic)}.values())
+        # a rate asked for is compared as a rate, not by the count printed beside it
+        rate = answer_type(question.text) == "rate"
+        return list({(v.amount, v.unit): v for t in texts for v in _values(t, question.topic)
+                     if not (rate and v.unit == "")}.values())
     return []
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from core.grades import FIELD_NAMES, GRADE_WORDS, GRADES, OUTCOMES, SECTION_GRADE, normalise_grade, states_grade
+from core.grades import GRADE_WORDS, GRADES, OUTCOMES, SECTION_GRADE, field_names, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
 from core.numbers import NUMBER_WORDS
 from core.sentences import sentences as split_sentences
@@ -101,7 +101,7 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
             # breaks ties ('... of services for looked after children').
             # By the question's own words where it has some ('overall'), not 'children's services'.
             own = question.topic or tuple(asked)
-            listed = _best(tuple(asked), _best(own, listed, lambda j: f"{j.area} {FIELD_NAMES.get(j.field, '')}"),
+            listed = _best(tuple(asked), _best(own, listed, lambda j: " ".join((j.area, *field_names(j.field)))),
                            lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]
     if listing and question.grades and not chosen:
@@ -579,12 +579,12 @@ def _rec_count(report: Report, recs: list[Recommendation]) -> str:
 # -- shared -------------------------------------------------------------------------------
 def _covered(j: Judgement, asked: set[str], printed_only: bool = False) -> float:
     """How much of the judgement's name the question holds: of the area as printed, or
-    (unless ``printed_only``) of the name staff use for its field ('impact of leaders' for
-    ILACS's long label)."""
+    (unless ``printed_only``) of any name staff use for its field ('impact of leaders' or
+    'leadership' for ILACS's long label)."""
     def share(name: str) -> float:
         words = set(tokenize(name))
         return len(words & asked) / len(words) if words else 0.0
-    return max(share(j.area), 0.0 if printed_only else share(FIELD_NAMES.get(j.field, "")))
+    return max([share(j.area)] + ([] if printed_only else [share(name) for name in field_names(j.field)]))
 
 
 def _beyond_parts(topic: tuple[str, ...], records: list, part_of) -> tuple[str, ...]:

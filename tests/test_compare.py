@@ -109,13 +109,17 @@ def test_values_read_from_a_sides_sentences():
     q = read("Which had the higher rate of children on child protection plans: Poole or Dorset?", LIBRARY)
     assert compare.side_values(q, ["41 per 10,000 children were on a plan at 1 July 2020."]) == [
         Value("41 per 10,000", 41.0, "per 10,000")]
-    assert [v.amount for v in compare.side_values(q, ["Dorset has 13 care leavers at university in September 2011."])
-            ] == [13]
-    assert [v.amount for v in compare.side_values(q, ["an additional fifty case files"])] == [50]
-    assert compare.side_values(q, ["For example, one social worker said so."]) == []  # 'one' is no count
-    assert compare.side_values(q, ["Exclusions in Years 9, 10 and 11 of pupils at Level 4 (grade 2)."]) == []
-    # of several counts, the one of the thing asked about
     u = read("How many care leavers were at university in Dorset in 2011 compared with 2020?", LIBRARY)
+    assert [v.amount for v in compare.side_values(u, ["Dorset has 13 care leavers at university in September 2011."])
+            ] == [13]
+    assert [v.amount for v in compare.side_values(u, ["an additional fifty case files"])] == [50]
+    assert compare.side_values(u, ["For example, one social worker said so."]) == []  # 'one' is no count
+    assert compare.side_values(u, ["Exclusions in Years 9, 10 and 11 of pupils at Level 4 (grade 2)."]) == []
+    # a figure of time is how long, not how many; a rate asked for is no count
+    assert compare.side_values(u, ["Of these plans, 23 ended in less than 3 months."]) == [Value("23", 23.0)]
+    assert compare.side_values(q, ["106 children (a rate of 35 per 10,000)"]) == [
+        Value("35 per 10,000", 35.0, "per 10,000")]
+    # of several counts, the one of the thing asked about
     assert [v.amount for v in compare.side_values(u, [
         "We have 31 care leavers at University and 2 dedicated Personal Advisors working with them."])] == [31]
     g = read("How did Dorset's and Darlington's overall effectiveness grades compare?", LIBRARY)
@@ -178,6 +182,31 @@ def test_no_direction_between_figures_of_different_things(make_report):
     assert same.sentences[-1][0] == "From Dorset 2011 to Dorset 2020 the figure rose: 13, then 31." and same.joint
     other = composed("Dorset has 13 care leavers attending university.", "We have 262 care leavers in all.")
     assert len(other.sentences) == 2 and not other.joint
+
+
+def test_a_side_answers_with_a_figure_of_the_same_kind_as_the_other_sides(make_report):
+    """One side quotes a figure of another thing (a count of leaving-care services, a
+    percentage of plans ended): the sentence its own search found giving one figure of the
+    other side's unit, about the same of the question's words, is its answer instead."""
+    then = make_report("d2011", [("1", (), "Dorset has 13 care leavers attending university.")])
+    now = make_report("d2020", [("2", (), "We have 262 young people receiving leaving care services."),
+                                ("3", (), "There are achievements. We have 31 care leavers at University.")],
+                      year=2020)
+    q = read("How many of Dorset's care leavers were at university in 2011, compared with 2020?", LIBRARY)
+    d2011, d2020 = Side("Dorset 2011", Filters(), "Dorset", 2011), Side("Dorset 2020", Filters(), "Dorset", 2020)
+    hits = {r.meta.doc_id: [Hit(r.meta, p, score=1.0) for p in r.paragraphs] for r in (then, now)}
+    answers = [SideAnswer(d2011, ((then.paragraphs[0].text, (hits["d2011"][0],)),), (then.meta,),
+                          found=tuple(hits["d2011"])),
+               SideAnswer(d2020, ((now.paragraphs[0].text, (hits["d2020"][0],)),), (now.meta,),
+                          found=tuple(hits["d2020"]))]
+    got = compare.alike(q, answers)
+    assert got[0] == answers[0]
+    assert got[1].sentences == (("We have 31 care leavers at University.", (hits["d2020"][1],)),)
+    draft, _ = compose(q, answers)
+    assert draft.sentences[-1][0] == "From Dorset 2011 to Dorset 2020 the figure rose: 13, then 31."
+    # no sentence of the same kind found: the side keeps its answer, and no direction is stated
+    alone = [answers[0], replace(answers[1], found=tuple(hits["d2020"][:1]))]
+    assert compare.alike(q, alone) == alone and not compose(q, alone)[0].joint
 
 
 # -- on the real corpus: each side answered with its own citation, then composed ------------------
@@ -259,3 +288,30 @@ def test_a_side_the_reports_do_not_answer_is_named_not_dropped(chain):
 def test_a_council_the_library_does_not_hold_is_named(chain):
     answer = chain.ask("How did the number of care leavers in Poole in 2017 compare with Leeds?")
     assert "The library holds no report for Leeds 2017" in answer.text, answer.text
+
+
+@pytest.mark.integration
+def test_a_sides_grade_question_finds_the_area_by_the_names_staff_give_it(chain):
+    """'leadership' is SIF's 'Leadership, management and governance' (impact_of_leaders);
+    'services for children in care' is 2009-2013's looked after children services."""
+    answer = chain.ask("Was leadership judged better at Darlington's 2011 inspection or at Poole's in 2017?")
+    assert any("requires improvement" in s.text.lower() for s in sentence_citing(answer, POOLE17)), answer.text
+    assert any("adequate" in s.text.lower() for s in sentence_citing(answer, DARLINGTON)), answer.text
+    answer = chain.ask("How did the judgement of Dorset's services for children in care in 2011 compare with "
+                       "Poole's in 2017?")
+    dorset = " ".join(s.text for s in sentence_citing(answer, DORSET11))
+    assert "overall effectiveness of services for looked after children" in dorset and "good" in dorset, answer.text
+    assert "safeguarding" not in dorset.lower(), answer.text  # not the safeguarding services' judgement
+    assert any("requires improvement" in s.text.lower() for s in sentence_citing(answer, POOLE17)), answer.text
+
+
+@pytest.mark.integration
+def test_each_side_gives_a_figure_of_the_same_kind(chain):
+    """The 2020 side's first pick is a percentage of plans ended; the rate per 10,000 its
+    search also found is what the 2017 side's figure is."""
+    answer = chain.ask("Which rate of children subject to a child protection plan was higher, Poole's at "
+                       "September 2017 or Dorset's in 2020?")
+    assert any("41 per 10,000" in s.text for s in sentence_citing(answer, DORSET20)), answer.text
+    assert any("35 per 10,000" in s.text for s in sentence_citing(answer, POOLE17)), answer.text
+    (stated,) = sentence_citing(answer, POOLE17, DORSET20)
+    assert "35 per 10,000" in stated.text and "41 per 10,000" in stated.text, stated.text

@@ -1,9 +1,11 @@
 """Answers from the records (rag/structured.py) on small hand-made reports."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from core.grades import states_grade
+from core.grades import field_for, states_grade
 from core.model import Kind
 from rag import question as q_
 from rag.structured import answer
@@ -54,3 +56,17 @@ def test_a_grade_of_several_reports_names_each_report(make_report):
 ])
 def test_a_sentence_states_a_grade_or_only_uses_the_word(sentence, grade, says):
     assert states_grade(sentence, grade) is says
+
+
+def test_a_judgement_is_found_by_any_name_staff_give_its_field(make_report):
+    """'leadership' asks for SIF's 'Leadership, management and governance' (core.grades
+    FIELD_ALSO), which shares only one of its three words with the question."""
+    area = "Leadership, management and governance"
+    report = make_report("poole-2017", [(f"{area} grade", ("The local authority", area),
+                                         f"{area}: Requires improvement to be good")],
+                         authority="Borough of Poole", year=2017,
+                         judgements=[(area, ("The local authority", area), "requires improvement to be good")])
+    report = replace(report, judgements=tuple(replace(j, field=field_for(j.area)) for j in report.judgements))
+    assert report.judgements[0].field == "impact_of_leaders"
+    draft, _ = answer(q_.read("What was Ofsted's leadership judgement for Poole?", [report.meta]), [report])
+    assert any("requires improvement" in s.lower() for s, _ in draft.sentences), draft

@@ -23,6 +23,24 @@ YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question nam
 # 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
 # published later gives; not the year of the report.
 _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
+# 'in 2019/20', 'the 2011-12 inspection': a financial or school year, a period that a report
+# published at its end gives figures for (a 2020 self-evaluation reports 2019/20; Darlington's
+# 2011-12 inspection is reported in 2012): read as its end year. A longer span ('Plan 2020-23')
+# is a plan's or strategy's term and names no report's year.
+_PERIOD = re.compile(r"\b(?P<start>(?:19|20)\d\d)\s*[/-]\s*(?P<end>(?:19|20)?\d\d)\b(?!\s*[/-]\s*\d)")
+
+
+def _period_years(text: str) -> str:
+    """``text`` with each one-year span as its end year ('2019/20' -> '2020'), a plan's term
+    ('2020-23') left out, and two years in full ('2011-2016') as they are."""
+    def end(m: re.Match) -> str:
+        start, last = int(m["start"]), int(m["end"])
+        if last < 100:  # '19/20', '99/00'
+            last += start // 100 * 100 + (100 if last < start % 100 else 0)
+        elif last != start + 1:
+            return m[0]  # '2011-2016': two years named in full, as a question comparing them names them
+        return f" {last} " if last == start + 1 else " "
+    return _PERIOD.sub(end, text)
 _ASKS_GRADE = re.compile(
     r"\b(grade[sd]?|grading|judgements?|judged?|judgments?|rating|rated|verdict|outstanding|inadequate|"
     r"requires? improvement|record of main findings|summary table)\b"
@@ -418,7 +436,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
         if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
             places += (meta.place,)
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
-    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_AS_AT.sub(" ", text))))
+    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(_period_years(_AS_AT.sub(" ", text)))))
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
     grade = bool(_ASKS_GRADE.search(text)) and not recommendation and not _ASKS_WHEN.search(text)
     intent = "recommendation" if recommendation else "grade" if grade else "text"

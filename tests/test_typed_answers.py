@@ -182,3 +182,19 @@ def test_a_count_the_reports_do_not_give_abstains(chain):
     # the count the report gives is still found
     files = chain.ask("How many case files did inspectors review in Dorset in 2011?")
     assert not files.abstained and "43" in files.text
+
+
+@pytest.mark.integration
+def test_a_who_question_is_answered_by_a_role_when_no_named_sentence_is_good_enough(chain):
+    # the answer names the holder by role ('the Chair of the Council'); a sentence holding a name but
+    # about something else ('heads ... Virtual School Governing Body in September') does not outrank it
+    answer = chain.ask("According to Dorset's September 2016 post-Ofsted progress report, who was recruited "
+                       "in July as a new governor to strengthen oversight and challenge of children's services?")
+    assert not answer.abstained and "Chair of the Council" in answer.text, answer.text
+
+
+@pytest.mark.integration
+def test_a_financial_year_finds_the_report_published_at_its_end(chain):
+    answer = chain.ask("How many adoptive families did Dorset approve in 2019/20?")
+    assert not answer.abstained and "60 adoptive families" in answer.text, answer.text
+    assert all(c.doc_id == "dorset-2020-self-evaluation" for c in answer.citations)

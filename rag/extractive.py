@@ -124,6 +124,8 @@ class ExtractiveAnswerer:
             found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
             share = len(wanted & found) / len(wanted) if wanted else 0.0
             typed = type_strength(s, held) if kind else 0.0
+            if held == "person" and typed:  # no role asked ('who was recruited?'): whoever did it answers,
+                typed = 1.0                 # named or by a role ('the Chair of the Council'), on its score
             score = (tuning.w_dense * float(cos) + tuning.w_words * share + tuning.w_type * typed
                      + tuning.w_rank / (1 + i))
             scored.append((score, i, s, typed))

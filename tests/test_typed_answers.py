@@ -212,3 +212,12 @@ def test_a_financial_year_finds_the_report_published_at_its_end(chain):
     answer = chain.ask("How many adoptive families did Dorset approve in 2019/20?")
     assert not answer.abstained and "60 adoptive families" in answer.text, answer.text
     assert all(c.doc_id == "dorset-2020-self-evaluation" for c in answer.citations)
+
+
+@pytest.mark.integration
+def test_no_role_asked_whoever_did_it_answers_named_or_by_role(chain):
+    # 'who was recruited?' asks no role: 'the Chair of the Council was recruited' answers on its score, and
+    # a retrieved recommendation naming a body ('the Children in Care Council, Dorset Kidz') does not outrank it
+    answer = chain.ask("According to Dorset's September 2016 post-Ofsted progress report, who was recruited "
+                       "in July as a new governor to strengthen oversight and challenge of children's services?")
+    assert not answer.abstained and "Chair of the Council" in answer.text, answer.text

@@ -124,6 +124,8 @@ class ExtractiveAnswerer:
             found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
             share = len(wanted & found) / len(wanted) if wanted else 0.0
             typed = type_strength(s, held, question) if kind else 0.0
+            if held == "person" and typed:  # no role asked ('who was recruited?'): whoever did it answers,
+                typed = 1.0                 # named or by a role ('the Chair of the Council'), on its score
             score = (tuning.w_dense * float(cos) + tuning.w_words * share + tuning.w_type * typed
                      + tuning.w_rank / (1 + i))
             scored.append((score, i, s, typed))
@@ -151,8 +153,12 @@ class ExtractiveAnswerer:
         scored = [t for t in scored if not (pairs := header_line(t[2]))
                   or any(names_label(label, asked) for label, _ in pairs)]
         if kind:  # 'when', 'how many', 'who': only sentences holding a date, number or name answer,
-            # and a figure beats a count in words ('106 children' over 'the majority of plans')
-            strongest = max((t[3] for t in scored), default=0.0)
+            # and a figure beats a count in words ('106 children' over 'the majority of plans') --
+            # among the sentences good enough to be said: a name in a sentence about something
+            # else ('heads to join the Governing Body in September') does not silence the one
+            # that answers by a role ('the Chair of the Council was recruited as a new governor')
+            good = [t[3] for t in scored if t[0] >= self.tuning.answer_min]
+            strongest = max(good or [t[3] for t in scored], default=0.0)
             scored = [t for t in scored if t[3] and t[3] == strongest]
         return scored
 

@@ -23,23 +23,29 @@ YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question nam
 # 'How many children had a plan at 31 December 2017?': the date of a figure, which a report
 # published later gives; not the year of the report.
 _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+(?:19|20)\d\d\b", re.I)
-# The class: a financial or academic year ('2019/20', '2016-17', '2019-2020') is one period,
-# whose figures a report gives once it has ended: the report of its closing year (Dorset's
-# 2020 self-evaluation gives 2019/20's adoptions). Read as that year, not as the opening one,
-# nor (for '2019-2020') as two years to compare.
-_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+# 'in 2019/20', 'the 2011-12 inspection': a financial or school year, a period that a report
+# published at its end gives figures for (a 2020 self-evaluation reports 2019/20; Darlington's
+# 2011-12 inspection is reported in 2012): read as its end year. A longer span ('Plan 2020-23')
+# is a plan's or strategy's term and names no report's year.
+_PERIOD = re.compile(r"\b(?P<start>(?:19|20)\d\d)\s*[/-]\s*(?P<end>(?:19|20)?\d\d)\b(?!\s*[/-]\s*\d)")
 
 
-def _period_as_closing_year(m: re.Match) -> str:
-    start, end = int(m.group(1)), m.group(2)
-    closing = int(end) if len(end) == 4 else start // 100 * 100 + int(end) + (100 if int(end) < start % 100 else 0)
-    return str(closing) if closing == start + 1 else m.group(0)
+def _period_years(text: str) -> str:
+    """``text`` with each one-year span as its end year ('2019/20' -> '2020'), a plan's term
+    ('2020-23') left out, and two years in full ('2011-2016') as they are."""
+    def end(m: re.Match) -> str:
+        start, last = int(m["start"]), int(m["end"])
+        if last < 100:  # '19/20', '99/00'
+            last += start // 100 * 100 + (100 if last < start % 100 else 0)
+        elif last != start + 1:
+            return m[0]  # '2011-2016': two years named in full, as a question comparing them names them
+        return f" {last} " if last == start + 1 else " "
+    return _PERIOD.sub(end, text)
 
 
 def years_named(text: str) -> tuple[int, ...]:
-    """The years a question names, a period as its closing year and a figure's 'as at' date left out."""
-    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(_PERIOD.sub(_period_as_closing_year,
-                                                                          _AS_AT.sub(" ", text)))))
+    """The years a question names, a period as the year that reports it and a figure's 'as at' date left out."""
+    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(_period_years(_AS_AT.sub(" ", text)))))
 
 
 _ASKS_GRADE = re.compile(

@@ -71,6 +71,19 @@ def test_a_financial_or_academic_year_is_the_report_of_its_closing_year():
     assert read("Children adopted in 1999/00?", LIBRARY).years == (2000,)
 
 
+@pytest.mark.parametrize("question, years", [
+    # a financial or school year is reported at its end: the 2020 self-evaluation gives 2019/20's figures
+    ("Did Dorset approve more adoptive families in 2019/20 than it had aimed to?", (2020,)),
+    ("What was the caseload in 2018-19?", (2019,)),
+    ("How many children were in care in 1999/00?", (2000,)),
+    # a plan's term names no report's year; two years in full are two years
+    ("What are the priorities of the Children, Young People and Families Plan 2020-23?", ()),
+    ("How did placement stability change from 2011-2016?", (2011, 2016)),
+])
+def test_a_financial_or_school_year_is_the_year_that_reports_it(question, years):
+    assert read(question, LIBRARY).years == years
+
+
 @pytest.mark.parametrize("question, whole_list", [
     ("Within how many hours should return home interviews happen, according to Ofsted's recommendations?", False),
     ("By when did Ofsted recommend that plans be reviewed?", False),

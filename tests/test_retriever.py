@@ -310,8 +310,10 @@ def test_keep_each_top_makes_room_for_each_lists_best():
     # 'g' and 'h' take the places of the lowest-ranked others; order stays the fused order
     assert keep_each_top(ranked, [list("ag"), list("bh")], 4) == list("abghcdef")
     assert keep_each_top(ranked, [list("ab")], 4) == ranked  # already in: nothing moves
-    # more to keep than room: the better-ranked ones
-    assert keep_each_top(ranked, [list("efgh"), list("abcd")], 4)[:4] == list("abcd")
+    # more to keep than room: each list's first before any list's second (fused order within)
+    assert keep_each_top(ranked, [list("efgh"), list("abcd")], 4)[:4] == list("abef")
+    # one search's first, fused last, is kept before another's second and third
+    assert keep_each_top(ranked, [list("h"), list("abc"), list("de")], 4)[:4] == list("abdh")
 
 
 # == integration: the real corpus ==================================================================
@@ -551,3 +553,16 @@ def test_langchain_retriever_on_the_real_index(hybrid):
     labels = (lc | RunnableLambda(lambda ds: [f"{d.metadata['short_title']}, para {d.metadata['locator']}"
                                               for d in ds]))
     assert "Ofsted, Dorset 2011, para 75" in labels.invoke("How good are health outcomes for children in care in Dorset?")
+
+
+@integration
+def test_one_searchs_first_is_kept_when_the_searches_tops_overflow_k(hybrid):
+    # dense search's first (the plan 'approved by the Strategic Alliance Board on the 15th September
+    # 2020') is fused 18th: keyword and sentence searches' own tops, eight keys for five places, used
+    # to crowd it out (keep_each_top now keeps each search's first before any search's second)
+    question = ("On what date did the partnership board sign off Dorset's new three-year plan for children, "
+                "young people and families?")
+    found = hybrid.search(question, Filters(authority="Dorset"), 5)
+    first = found.dense[0][0]
+    assert first in [h.key for h in found.hits]
+    assert (D20, "1.1 ¶7") in [h.key for h in found.hits]

@@ -373,16 +373,18 @@ def test_child_protection_rate_in_dorset_2020(hybrid):
 
 
 @integration
-@pytest.mark.parametrize("question, filters", [
-    ("Who is the Director of Children's Services in the Dorset cabinet paper?", None),
-    ("Who is the Director of Children's Services in the Dorset cabinet paper?", Filters(year=2016)),
-    ("Which Director for Children's Services is named in the Dorset cabinet report?", None),
-    ("Who was the lead director on the 2016 Dorset cabinet paper?", None),
-    # BM25 ranks the row first, the model ~37th: kept because each search's top 3 are kept
-    ("Who was Dorset's director for children's services in 2016?", Filters(authority="Dorset County Council")),
+@pytest.mark.parametrize("question, filters, k", [
+    ("Who is the Director of Children's Services in the Dorset cabinet paper?", None, 5),
+    ("Who is the Director of Children's Services in the Dorset cabinet paper?", Filters(year=2016), 5),
+    ("Which Director for Children's Services is named in the Dorset cabinet report?", None, 5),
+    ("Who was the lead director on the 2016 Dorset cabinet paper?", None, 5),
+    # BM25 ranks the row high, the model ~37th: kept among the first 8 because each search's
+    # tops are kept. Not among the first 5 since each search's first goes before any search's
+    # second (keep_each_top; core/tuning.py each_top: dev recall@5 0.925 -> 0.95): a known cost.
+    ("Who was Dorset's director for children's services in 2016?", Filters(authority="Dorset County Council"), 8),
 ])
-def test_director_of_childrens_services_in_the_cabinet_paper(hybrid, question, filters):
-    hits = top(hybrid, question, filters)
+def test_director_of_childrens_services_in_the_cabinet_paper(hybrid, question, filters, k):
+    hits = top(hybrid, question, filters, k)
     assert any(h.meta.doc_id == D16 and h.paragraph.kind is Kind.TABLE_ROW and "Sara Tough" in h.paragraph.text
                for h in hits)
 

@@ -437,3 +437,13 @@ class SpyEmbedder(Embedder):
             raise self.error
         self.texts += list(texts)
         return self.inner.embed(texts)
+
+
+@pytest.fixture(scope="module")
+def chain(corpus_settings, embedder):
+    """The answer chain over the seed corpus's index, warmed up (one per test module)."""
+    from rag.chain import AnswerChain
+
+    c = AnswerChain(corpus_settings, embedder=embedder)
+    c.warm_up()
+    return c

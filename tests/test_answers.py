@@ -17,13 +17,6 @@ DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
 POOLE17 = "poole-2017-ofsted-sif-inspection-and-lscb-review"
 
 
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
-
-
 def assert_faithful(answer):
     """Every citation is a paragraph retrieved for this question, and its text is the paragraph's."""
     retrieved = set(answer.retrieved)

@@ -216,15 +216,6 @@ POOLE17 = "poole-2017-ofsted-sif-inspection-and-lscb-review"
 DARLINGTON = "darlington-2012-cabinet-inspection-summary"
 
 
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    from rag.chain import AnswerChain
-
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
-
-
 def cited_by(answer, doc_id: str) -> list:
     return [c for c in answer.citations if c.doc_id == doc_id]
 

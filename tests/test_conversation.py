@@ -91,15 +91,6 @@ def test_an_llm_rewrite_is_asked_only_of_a_follow_up_and_kept_within_the_rules()
 
 # -- the chain on the real corpus ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    from rag.chain import AnswerChain
-
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
-
-
 HEALTHY = [("What grade did Ofsted give Dorset for being healthy in 2011?", "Adequate (grade 3). [1]")]
 OVERALL = "What was the overall effectiveness judgement?"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chain import AnswerChain
 from rag.model import Filters
 from rag.structured import _COUNT_ONLY, _ITEMS_TOO, _OUTCOME_WORD
 
@@ -34,13 +33,6 @@ def test_outcomes_named_but_not_a_summary_s_outcomes_judgements():
 
 
 # == the real corpus ================================================================================
-
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
-
 
 def _cited(answer) -> list[tuple[str, str]]:
     return [(c.doc_id, c.locator) for c in answer.citations]

@@ -8,20 +8,12 @@ import re
 import pytest
 
 from core.model import Kind
-from rag.chain import AnswerChain
 
 pytestmark = pytest.mark.integration
 
 DARLINGTON = "darlington-2012-cabinet-inspection-summary"
 DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
 POOLE17 = "poole-2017-ofsted-sif-inspection-and-lscb-review"
-
-
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
 
 
 def _graded(chain, doc_id: str, grade: str) -> set[str]:

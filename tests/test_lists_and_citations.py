@@ -7,7 +7,7 @@ import pytest
 
 from core.sentences import sentences
 from core.tuning import Tuning
-from rag.chain import AnswerChain, _list_lead, _lists_in_full
+from rag.chain import _list_lead, _lists_in_full
 from rag.extractive import _pick
 from rag.model import Draft, Filters, Hit
 from rag.question import answer_type, type_strength
@@ -55,13 +55,6 @@ def test_how_long_is_answered_by_a_span_of_time_or_else_by_a_word_on_timeliness(
 
 
 # == the real corpus ================================================================================
-
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
-
 
 @pytest.mark.integration
 def test_a_list_item_made_of_stopwords_is_said_with_the_rest(chain):

@@ -133,15 +133,6 @@ def test_header_lines_and_prose_after_a_label():
 # -- on the real corpus, with the real model -----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chain(corpus_settings, embedder):
-    from rag.chain import AnswerChain
-
-    c = AnswerChain(corpus_settings, embedder=embedder)
-    c.warm_up()
-    return c
-
-
 @pytest.mark.integration
 def test_a_council_papers_author_is_not_ofsteds_lead_inspector(chain):
     # Darlington's only report is the council's summary: it names its author and director, no inspector

@@ -250,7 +250,7 @@ def test_a_slice_of_the_set_runs_end_to_end(tmp_path, embedder, items):
     assert "library set: 2 reports indexed (2 unchanged)" in status
     assert [q["id"] for q in doc["systems"]["system"]["questions"]] == [q.id for q in chosen
                                                                         if split_of(q.id) == "dev"]
-    assert doc["gate"]["split"] == "dev" and "a tuning run: the release gate is on all" in shown
+    assert doc["gate"]["split"] == "dev" and "a tuning run: the release gate is on test" in shown
 
 
 @pytest.mark.integration

@@ -12,7 +12,7 @@ from collections import Counter
 
 from core.grades import GRADE_WORDS, GRADES, OUTCOMES, SECTION_GRADE, field_names, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
-from core.numbers import NUMBER_WORDS
+from core.numbers import NUMBER_WORDS, in_words
 from core.sentences import sentences as split_sentences
 
 from .fields import fields, match
@@ -123,7 +123,7 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
     note = ""
     if listing:
         graded = f" of {_or(question.grades)}" if question.grades else ""
-        note = " ".join(f"{r.meta.short_title} records {_count(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
+        note = " ".join(f"{r.meta.short_title} records {in_words(len(js))} judgement{'s' * (len(js) != 1)}{graded}."
                         for r, js in _by_report(chosen))
     verdict = ""
     if question.polar and question.grades and listing:
@@ -228,7 +228,7 @@ def _ranked(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
         grade = _grade_as_printed(top[0])
         said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
         notes.append(f"The {_RANK_WORDS[question.rank]} grade {said_in} {report.meta.short_title} was {grade}, "
-                     f"given to {_count(len(cited))} of its {_count(len(js))} judgements{none}.")
+                     f"given to {in_words(len(cited))} of its {in_words(len(js))} judgements{none}.")
         sentences += _judgement_sentences(cited, hits)
     if not sentences:
         return None
@@ -256,9 +256,9 @@ def _none_graded(question: Question, scope: list[tuple[Report, list[Judgement]]]
         if not cited:
             continue
         said_in = "in" if report.meta.voice is Voice.OFSTED else "reported in"
-        notes.append(f"None of the {_count(len(js))} judgements {said_in} {report.meta.short_title} was "
+        notes.append(f"None of the {in_words(len(js))} judgements {said_in} {report.meta.short_title} was "
                      f"{_or(question.grades)}; its best grade was {_grade_as_printed(cited[0][1])}, "
-                     f"given to {_count(len(cited))}.")
+                     f"given to {in_words(len(cited))}.")
         sentences += _judgement_sentences(cited, hits)
     if not sentences:
         return None
@@ -361,7 +361,7 @@ _JUDGEMENTS = re.compile(r"\bjudge?ments?\b", re.I)
 
 def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
     """The report's own sentence giving how many judgements had a grade, if it has one."""
-    words = {str(n)} | ({_WORDS[n - 1]} if 1 <= n <= 9 else set())
+    words = {str(n), in_words(n)}
     for p in report.paragraphs:
         if p.kind is Kind.PARAGRAPH:
             for s in split_sentences(p.text):
@@ -413,14 +413,6 @@ def _another_inspection(sentence: str, report: Report) -> bool:
 
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-_WORDS = "one two three four five six seven eight nine".split()
-
-
-def _count(n: int) -> str:
-    """Numbers under ten in words, as a briefing note writes them: 'nine judgements'."""
-    return _WORDS[n - 1] if 1 <= n <= 9 else str(n)
 
 
 def _or(words) -> str:
@@ -571,9 +563,9 @@ def _rec_count(report: Report, recs: list[Recommendation]) -> str:
     parts = Counter(r.heading_path[0] if r.heading_path else "" for r in recs)
     by_part = ""
     if len(parts) > 1:
-        by_part = " (" + ", ".join(f"{_count(n)} under {p}" for p, n in parts.items()) + ")"
+        by_part = " (" + ", ".join(f"{in_words(n)} under {p}" for p, n in parts.items()) + ")"
     who = "Ofsted made" if report.meta.voice is Voice.OFSTED else f"{report.meta.short_title} lists"
-    return f"{who} {_count(len(recs))} recommendation{'s' * (len(recs) != 1)} in {report.meta.short_title}{by_part}."
+    return f"{who} {in_words(len(recs))} recommendation{'s' * (len(recs) != 1)} in {report.meta.short_title}{by_part}."
 
 
 # -- shared -------------------------------------------------------------------------------

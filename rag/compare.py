@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from core.dates import MONTH_NAMES
 from core.grades import GRADE_WORDS, grade_rank, normalise_grade
 from core.model import ReportMeta
 from core.numbers import NUMBER_WORDS
@@ -335,9 +336,8 @@ def _verb(a: SideAnswer, thing: str) -> str:
 
 # -- the same kind of value on each side -----------------------------------------------------
 # Words of a question that name its sides or join them, not what is measured.
-_NOT_MEASURE = frozenset(tokenize("january february march april may june july august september october november "
-                                  "december compare compared between change differ more fewer higher lower "
-                                  "bigger smaller"))
+_NOT_MEASURE = frozenset(tokenize(" ".join(MONTH_NAMES.split("|")) + " compare compared between change differ "
+                                  "more fewer higher lower bigger smaller"))
 
 
 def alike(question: Question, answers: list[SideAnswer]) -> list[SideAnswer]:
@@ -395,8 +395,8 @@ _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _FIGURE = re.compile(
     rf"(?P<money>£\s*)?(?<![\w.,/-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?i:{_NUMBER_WORD}))(?![\w/-])"
     r"(?P<unit>\s*%|\s+per\s*cent|\s+per\s+[\d,]+)?", )
-_DATED = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|"
-                    r"october|november|december)\b|\b(19|20)\d\d\b|\b\d\d?[./]\d\d?[./]\d{2,4}\b", re.I)
+_DATED = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({MONTH_NAMES})\b|\b(19|20)\d\d\b|\b\d\d?[./]\d\d?[./]\d{{2,4}}\b",
+                    re.I)
 
 
 def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:

@@ -206,9 +206,9 @@ Ofsted Local Authority Safeguarding Board Team Lead Chair Head Care Plan Social 
 Inspection Inspectors Report Summary Health NHS Trust Police Partnership Strategic Senior Manager Managers Assistant
 Corporate Deputy Officer Quality Assurance Education Early Help Court Family Families Youth Offending School Schools
 Virtual Group Panel Forum Hub Front Door People Her Majesty's Majesty Inspector Inspectors Data Analyst Government
-Office Standards Skills Piccadilly Gate Store Street Manchester January February March April May June July August
-September October November December Monday Tuesday Wednesday Thursday Friday Covid Pan Multi Agency Portfolio Holder
-Leader Alliance Members Member Chief Deputy Working Together Strengthening Thrive Plan Strategy""".split())
+Office Standards Skills Piccadilly Gate Store Street Manchester Monday Tuesday Wednesday Thursday Friday Covid Pan
+Multi Agency Portfolio Holder Leader Alliance Members Member Chief Deputy Working Together Strengthening Thrive Plan
+Strategy""".split()) | set(MONTH_NAMES.split("|"))
 _BODY = re.compile(r"\b[A-Z]\w+ (Borough |County |City )?Council\b|\bBorough of [A-Z]\w+|\bNHS\b|"
                    r"\b[A-Z]\w+ (Trust|Police|Constabulary|Commission)\b")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")

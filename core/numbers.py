@@ -6,6 +6,8 @@ _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirte
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
          "hundred": 100}
 NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS, 1)} | _TENS
+# The number words as a regex alternation, longest first ('seventeen' before 'seven').
+NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 
 def in_words(n: int) -> str:

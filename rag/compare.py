@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from core.dates import MONTH_NAMES
 from core.grades import GRADE_WORDS, grade_rank, normalise_grade
 from core.model import ReportMeta
-from core.numbers import NUMBER_WORDS
+from core.numbers import NUMBER_WORD, NUMBER_WORDS
 from core.sentences import sentences as split_sentences
 
 from .keyword import tokenize
@@ -390,10 +390,9 @@ def _shows(text: str, value: Value) -> bool:
 
 
 # -- the values compared ----------------------------------------------------------------------
-_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # A figure as reports print it: '294', '10,000', '98.6%', '35 per 10,000', '£1.2 million', 'fifty'.
 _FIGURE = re.compile(
-    rf"(?P<money>£\s*)?(?<![\w.,/-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?i:{_NUMBER_WORD}))(?![\w/-])"
+    rf"(?P<money>£\s*)?(?<![\w.,/-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?i:{NUMBER_WORD}))(?![\w/-])"
     r"(?P<unit>\s*%|\s+per\s*cent|\s+per\s+[\d,]+)?", )
 _DATED = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({MONTH_NAMES})\b|\b(19|20)\d\d\b|\b\d\d?[./]\d\d?[./]\d{{2,4}}\b",
                     re.I)

@@ -13,7 +13,7 @@ from core.dates import MONTH_NAMES, MONTHS
 from core.errors import QuestionError
 from core.grades import GRADE_WORDS, normalise_grade
 from core.model import ReportMeta
-from core.numbers import NUMBER_WORDS, same_number
+from core.numbers import NUMBER_WORD, NUMBER_WORDS, same_number
 
 from .authorities import places_named
 from .keyword import STOPWORDS, tokenize
@@ -423,7 +423,7 @@ def type_strength(text: str, kind: str | None, question: str = "") -> float:
 # that repeats the question's '12 months' holds no count by that: only a figure the question
 # does not state answers it. A figure is a number with the word after it ('12 months'), so
 # '12 children' still counts where the question says '12 months'.
-_FIGURE = re.compile(r"\b(\d+(?:[.,]\d+)*%?|(?:" + "|".join(NUMBER_WORDS) + r")\b)(?:\s+([a-z]+))?", re.I)
+_FIGURE = re.compile(rf"\b(\d+(?:[.,]\d+)*%?|(?:{NUMBER_WORD})\b)(?:\s+([a-z]+))?", re.I)
 
 
 def without_asked_figures(text: str, question: str) -> str:

@@ -239,13 +239,16 @@ _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
 _ASKS_WHEN = re.compile(r"(^|[,;:]\s*)(when|(on|by|from) what date|what date|which date|(in )?what year)\b", re.I)
 
 
+# The auxiliary verbs a question can open with ('Was ...?', 'Did ...?'): a yes/no question's.
+_AUXILIARY = "is|are|was|were|did|does|do|has|have|had|can|could|will|would|should"
+
+
 # The class: a 'who' after a comma that opens a relative clause, not a question ('What
 # proportion of children in care, who responded to the survey, felt safe?', 'Were care
 # leavers, who were 18 or over, in suitable accommodation?'): the question was already
 # asked before the comma (a wh-word or an opening auxiliary). 'In 2011, who led the
 # inspection?' asks who: nothing before its comma asks.
-_ASKED_BEFORE = re.compile(r"\b(what|how|which|when|where|why|whose)\b|^\s*(is|are|was|were|did|does|do|has|have|had"
-                           r"|can|could|will|would|should)\b")
+_ASKED_BEFORE = re.compile(rf"\b(what|how|which|when|where|why|whose)\b|^\s*({_AUXILIARY})\b")
 _COMMA_WHO = re.compile(r"[,;:(]\s*who\b")
 
 
@@ -511,8 +514,7 @@ def read(text: str, library: list[ReportMeta]) -> Question:
 # A yes/no question opens with an auxiliary verb, perhaps after a framing clause ('In
 # Dorset's 2020 self-evaluation, were all ... held on time?'); 'Was it good or adequate?'
 # offers a choice instead ('or better' / 'or above' still asks yes or no).
-_POLAR = re.compile(r"^(?:[^,?]{0,80},\s*)?(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b"
-                    r"(?!\s+(?:you|we)\b)", re.I)
+_POLAR = re.compile(rf"^(?:[^,?]{{0,80}},\s*)?({_AUXILIARY})\b(?!\s+(?:you|we)\b)", re.I)
 _CHOICE = re.compile(r"\bor\b(?!\s+(better|above|worse|below|higher|lower|not)\b)", re.I)
 
 

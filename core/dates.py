@@ -10,6 +10,8 @@ MONTHS = ("January|February|March|April|May|June|July|August|September|October|N
           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
 MONTH_NAMES = "|".join(MONTHS.split("|")[:12])  # the full names only, January to December
 _MONTH_NUMBER = {name[:3].lower(): i for i, name in enumerate(MONTH_NAMES.split("|"), start=1)}
+# The units a span of time is counted in ('3 months', '20 working days', 'aged 17 years').
+TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
 
 _DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 _MONTH = rf"\s*(?P<m>(?i:{MONTHS}))\b\.?"

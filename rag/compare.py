@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from core.dates import MONTH_NAMES
+from core.dates import MONTH_NAMES, TIME_UNITS
 from core.grades import GRADE_WORDS, grade_rank, normalise_grade
 from core.model import ReportMeta
 from core.numbers import NUMBER_WORD, NUMBER_WORDS
@@ -424,7 +424,7 @@ def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
 _LABEL = re.compile(r"\b(level|key stage|stage|grade|years?|section|page|para(graph)?|item|appendix|phase|tier|"
                     r"no\.?)\s*(\d+\s*,\s*)*(\d+\s+and\s+)?$", re.I)
 # A figure of time is how long, not how many of the thing: 'ended less than 3 months', 'aged 17 years'.
-_SPAN = re.compile(r"\s+(hours?|days?|weeks?|months?|years?)\b", re.I)
+_SPAN = re.compile(rf"\s+{TIME_UNITS}\b", re.I)
 _NEAR = 5  # words after a figure that say what it counts ('294 children and young people looked after')
 
 

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from core.dates import MONTH_NAMES, MONTHS
+from core.dates import MONTH_NAMES, MONTHS, TIME_UNITS
 from core.errors import QuestionError
 from core.grades import GRADE_WORDS, normalise_grade
 from core.model import ReportMeta
@@ -462,7 +462,7 @@ _ROLE_HOLDER = re.compile(r"\b(the|its|their|a)\s+((deputy|assistant|interim|act
 # judgement of timeliness, which answers 'how long' when no span is given (as 'the
 # majority' answers 'how many': vaguely, so a span beats it).
 _SPAN = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty)"
-                   r"(\s*-\s*\d+)?\s+(working\s+)?(hours?|days?|weeks?|months?|years?)\b|\bimmediate(ly)?\b", re.I)
+                   rf"(\s*-\s*\d+)?\s+(working\s+)?{TIME_UNITS}\b|\bimmediate(ly)?\b", re.I)
 _TIMELY = re.compile(r"\b(timel(y|iness)|prompt(ly)?|swift(ly)?|quick(ly)?|delays?|delayed|without delay|"
                      r"in good time|waiting|waits?|drift)\b", re.I)
 

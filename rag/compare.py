@@ -242,7 +242,7 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
         texts = [t for t, _ in a.sentences]
         if not a.reports:
             missing.append(f"The library holds no report for {a.side.label}, so no answer is given for it.")
-        elif not texts or not _answers(question, texts):
+        elif not texts or not _answers(thing, texts):
             # what the side's reports say about the topic stays, but it is no figure or grade
             missing.append(f"{_whose(a)} {_verb(a, thing)}.")
             texts = []
@@ -254,7 +254,7 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
     pair = compared_values(*values) if len(values) == 2 else None
     stated = comparison([a.side for a in answers], pair) if pair else ""
     # the comparison cites where each side's value is printed
-    where = [[(text, refs) for text, refs in said if v.shown.lower() in text.lower()]
+    where = [[(text, refs) for text, refs in said if _shows(text, v)]
              for v, said in zip(pair or (), said_by)]
     cited = [tuple(r for _, refs in w for r in refs) for w in where]
     if stated and all(cited) and _same_measure(question, *where):
@@ -270,7 +270,7 @@ def _same_measure(question: Question, a: list[tuple[str, tuple[int, ...]]],
     question's own words: '13 care leavers ... attending university' and '31 care leavers
     at University' do; '262 young people receiving leaving care services' does not
     (no 'university'), and no direction is stated between them."""
-    measure = set(question.topic) - _NOT_MEASURE  # not 'September', which names a side
+    measure = _measure_words(question)
 
     def held(said):
         return measure & set(tokenize(" ".join(text for text, _ in said)))
@@ -303,17 +303,17 @@ def _measure(question: Question) -> str:
 
 
 def _thing(question: Question) -> str:
-    if question.intent == "grade" or answer_type(question.text) == "grade":
+    kind = answer_type(question.text)
+    if question.intent == "grade" or kind == "grade":
         return "grade"
-    if answer_type(question.text) in _NUMBER_KINDS or _MORE.search(question.text):
+    if kind in _NUMBER_KINDS or _MORE.search(question.text):
         return "figure"
     return ""
 
 
-def _answers(question: Question, texts: list[str]) -> bool:
-    """Does a side's answer hold what the question compares: a grade for a grade, a figure
-    for a count or 'which had more'? (A sentence about the topic without it does not.)"""
-    thing = _thing(question)
+def _answers(thing: str, texts: list[str]) -> bool:
+    """Does a side's answer hold what the question compares (``_thing``): a grade for a grade,
+    a figure for a count or 'which had more'? (A sentence about the topic without it does not.)"""
     if thing == "grade":
         return any(GRADE_WORDS.search(t) for t in texts)
     if thing == "figure":
@@ -340,6 +340,11 @@ _NOT_MEASURE = frozenset(tokenize(" ".join(MONTH_NAMES.split("|")) + " compare c
                                   "more fewer higher lower bigger smaller"))
 
 
+def _measure_words(question: Question) -> set[str]:
+    """The question's words for what is measured: not 'September', which names a side."""
+    return set(question.topic) - _NOT_MEASURE
+
+
 def alike(question: Question, answers: list[SideAnswer]) -> list[SideAnswer]:
     """Two sides' figures of the same kind. Where the sides' answers give no pair of
     figures of one thing (one side quotes '13 care leavers attending university', the
@@ -354,7 +359,7 @@ def alike(question: Question, answers: list[SideAnswer]) -> list[SideAnswer]:
         return answers
     texts = [[t for t, _ in a.sentences] for a in answers]
     pair = compared_values(*(side_values(question, t) for t in texts))
-    measure = set(question.topic) - _NOT_MEASURE
+    measure = _measure_words(question)
     if pair and _same_measure(question, *([(t, ()) for t in ts if _shows(t, v)] for ts, v in zip(texts, pair))):
         return answers
     pool = [[(sentence, hit) for hit in a.found for sentence in split_sentences(hit.paragraph.text)]
@@ -431,10 +436,11 @@ _NEAR = 5  # words after a figure that say what it counts ('294 children and you
 def side_values(question: Question, texts: list[str]) -> list[Value]:
     """What a side's answer gives that can be compared: its grades (for a grade question)
     or its figures, one of each amount and unit."""
-    if _measure(question) == "grade":
+    measure = _measure(question)
+    if measure == "grade":
         grades = {normalise_grade(g[0]): " ".join(g[0].lower().split()) for t in texts for g in GRADE_WORDS.finditer(t)}
         return [Value(printed, float(grade_rank(grade)), "grade") for grade, printed in grades.items() if grade]
-    if _measure(question) == "figure":
+    if measure == "figure":
         # a rate asked for is compared as a rate, not by the count printed beside it
         rate = answer_type(question.text) == "rate"
         return list({(v.amount, v.unit): v for t in texts for v in _values(t, question.topic)

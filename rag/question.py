@@ -388,8 +388,7 @@ def looked_for(question: Question) -> str:
     """What an abstention on a person or count question says was looked for: 'The reports
     name no lead inspector for Darlington.', 'The reports give no figure for agency social
     workers for Poole in 2017.' Empty for other questions."""
-    where = " and ".join(question.places)
-    where += (" in " if where else "") + " and ".join(map(str, question.years)) if question.years else ""
+    where = " in ".join(filter(None, (" and ".join(question.places), " and ".join(map(str, question.years)))))
     where = f" for {where}" if where else ""
     kind = answer_type(question.text)
     role = role_asked(question.text)
@@ -418,7 +417,6 @@ def type_strength(text: str, kind: str | None, question: str = "") -> float:
     if kind in ("rate", "money"):  # 'within 12 months' is no rate for '... re-referred within 12 months?'
         text = without_asked_figures(text, question)
     return 1.0 if _has(text, kind) else 0.0
-
 
 
 # The class: a count asked with a figure of its own ('How many children waited more than 12
@@ -456,8 +454,6 @@ _ROLE_HOLDER = re.compile(r"\b(the|its|their|a)\s+((deputy|assistant|interim|act
                           r"councillor|governor|inspector|commissioner)\b", re.I)
 
 
-
-
 # A span of time ('within 3 months', '20 working days', 'immediately'); and a report's
 # judgement of timeliness, which answers 'how long' when no span is given (as 'the
 # majority' answers 'how many': vaguely, so a span beats it).
@@ -480,12 +476,12 @@ def _has(text: str, kind: str | None) -> bool:
         return bool(re.search(r"£\s*\d|\d\s*(million|m|k)\b", text))
     if kind == "grade":
         return bool(GRADE_WORDS.search(text))
+    if kind not in ("name", "person"):
+        return True
     named = any(a not in _NOT_NAME and b not in _NOT_NAME for a, b in _NAME.findall(text))
     if kind == "name":
         return named
-    if kind == "person":  # 'who': a person, or a body ('Borough of Poole', 'Bournemouth Borough Council')
-        return named or bool(_BODY.search(text))
-    return True
+    return named or bool(_BODY.search(text))  # 'who': a person, or a body ('Borough of Poole')
 
 
 def read(text: str, library: list[ReportMeta]) -> Question:
@@ -566,17 +562,19 @@ def _part_of_known(place: str, known: set[str]) -> bool:
 
 def filters_for(question: Question, given: Filters, library: list[ReportMeta]) -> Filters:
     """Explicit filters win; otherwise a council or year the question names narrows the search."""
+    if given.doc_id is not None:  # one report chosen: nothing the question names narrows it more
+        return given
     out = given
     known_places = [p for p in question.places if p not in question.unknown_places]
-    if out.authority is None and out.doc_id is None and len(known_places) == 1:
+    if out.authority is None and len(known_places) == 1:
         out = replace(out, authority=known_places[0])
-    elif out.authority is None and out.doc_id is None and len(known_places) > 1:
+    elif out.authority is None and len(known_places) > 1:
         out = replace(out, places=tuple(known_places))
-    if out.year is None and out.doc_id is None and len(question.years) == 1:
+    if out.year is None and len(question.years) == 1:
         out = replace(out, year=question.years[0])
-    elif out.year is None and out.doc_id is None and len(question.years) > 1:
+    elif out.year is None and len(question.years) > 1:
         out = replace(out, years=question.years)
     comparing = len(question.years) > 1 or len(known_places) > 1  # the kind named is one side's only
-    if out.voice is None and out.doc_id is None and question.voice and not comparing:
+    if out.voice is None and question.voice and not comparing:
         out = replace(out, voice=question.voice)
     return out

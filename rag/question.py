@@ -1,5 +1,8 @@
 """Read a question: check it, find the councils and years it names, and what it asks for
-(a date, a number, a name ...: ``answer_type``, and whether a text holds it: ``type_strength``).
+(a date, a number, a name ...: ``answer_type``, and whether a text holds it: ``type_strength``);
+who it asks for (``role_asked``), what a count counts (``counted``), whether it asks yes or
+no (``polar``) or for the best or worst judgement (``rank_asked``), and the kind of report
+it names (``voice_named``).
 
 Pure functions over the question text and the library's report metadata.
 """
@@ -154,7 +157,7 @@ class Role:
         ~ 'inspector') and every qualifier?"""
         found = set(tokenize(text))
         named = not self.words or any(same_word(w, r) for w in found for r in self.words)
-        return named and self.qualifiers <= set(re.findall(r"[a-z]+", text.lower()))
+        return named and self.qualifiers <= _qualifiers_in(text)
 
 
 def role_asked(question: str) -> Role:
@@ -166,7 +169,12 @@ def role_asked(question: str) -> Role:
     words = frozenset(tokenize(question)) & _ROLES
     said = max((m[0].lower() for m in _ROLE_SAID.finditer(question) if set(tokenize(m["role"])) & words),
                key=len, default="")
-    return Role(words, _QUALIFIERS & set(re.findall(r"[a-z]+", question.lower())), said)
+    return Role(words, _qualifiers_in(question), said)
+
+
+def _qualifiers_in(text: str) -> frozenset[str]:
+    """The qualifiers ``text`` says, as written (unstemmed: 'lead' is not 'leader')."""
+    return _QUALIFIERS & set(re.findall(r"[a-z]+", text.lower()))
 
 
 # A role word and the qualifiers and words before it: 'deputy lead inspector', 'cabinet member'.

@@ -13,6 +13,7 @@ _GRADE_WORDS = {
     "requires improvement to be good": "requires improvement to be good",
     "requires improvement": "requires improvement to be good",
     "require improvement to be good": "requires improvement to be good",
+    "require improvement": "requires improvement to be good",
     "inadequate": "inadequate",
 }
 _NUMBER_GRADE = {1: "outstanding", 2: "good", 3: "adequate", 4: "inadequate"}

@@ -302,7 +302,10 @@ class HybridRetriever:
             closest = self._sentences.rank(vector, [(key, snap.paragraphs[key])
                                                     for key in ranked[:tuning.sentence_depth]],
                                            stored=lambda candidates: self._stored(snap, candidates))
-            ranked = keep_each_top(ranked, tops + [[key for key, _ in closest[:tuning.sentence_top]]], k)
+            # The fused order is a search too: its first (both searches agree on it) is kept
+            # with theirs, not lost when their tops alone fill k.
+            ranked = keep_each_top(ranked, [ranked[:1]] + tops
+                                   + [[key for key, _ in closest[:tuning.sentence_top]]], k)
         ranked = ranked[:k]
 
         dense_score, keyword_score = dict(dense), dict(keyword)

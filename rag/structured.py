@@ -329,12 +329,15 @@ def _grade_as_printed(j: Judgement) -> str:
 
 def _said_at(report: Report, j: Judgement, every: bool) -> list[Paragraph]:
     """The paragraphs a judgement's sentence cites: the one it was read from and, for a
-    single grade (``every``), where else the report says it: the Record of main findings
-    row for the same area, the section title that grades it, and the inspectors' own sentence. A list cites each record
-    once: its own paragraph, or where the report says it when the record has none (a
-    grade read from a page-one grid). Empty when the report prints it nowhere we know."""
+    single grade (``every``) read from a bare grade line ('Grade 2 (good)' under its
+    heading), where else the report says it: the Record of main findings row for the same
+    area, the section title that grades it, and the inspectors' own sentence. A row, title
+    or sentence that names the area beside its grade is cited alone: it states the grade
+    in full, and a second place saying the same is one more reference to check. A list
+    cites each record once: its own paragraph, or where the report says it when the record
+    has none. Empty when the report prints it nowhere we know."""
     own = _paragraph(report, j.locator)
-    if own is not None and not every:
+    if own is not None and (not every or j.source != "grade line"):
         return [own]
     twin = _table_twin(report, j)
     others = [_paragraph(report, twin.locator) if twin is not None else None, _section_title(report, j),

@@ -41,6 +41,9 @@ _COMPARING = re.compile(
 # 'Which had more ...?', '... higher rate than ...': the sides' numbers are what is compared.
 _MORE = re.compile(r"\b(more|fewer|higher|lower)\b", re.I)
 _FEWER = re.compile(r"\b(more|fewer)\b(?! than\b)", re.I)  # 'more care leavers': a count of each side's
+# 'Which had more ...', 'Which council employed fewer ...': the choice between the sides is
+# the comparison's; each side asks 'How many ...'.
+_WHICH_MORE = re.compile(r"\s*(?:which|who|whose)\b(?:\s+[\w'’]+){0,3}?\s+(?:more|fewer)\b(?! than\b)", re.I)
 # Whose report a side is, when the question names two kinds of report and no two councils
 # or years ('Does the inspection agree with the self-evaluation?'): Ofsted's, by name or
 # by its inspection, only then; a council paper reports Ofsted's findings too.
@@ -128,7 +131,9 @@ def sides(question: Question, given: Filters, library: list[ReportMeta]) -> tupl
         side = _side(place, year, inherited, voice, given, library)
         asked = side_question(text, named, i)
         if _FEWER.search(asked) and answer_type(asked) not in _NUMBER_KINDS:
-            asked = _FEWER.sub("how many", asked, count=1)  # 'Which had more care leavers?': each side's count
+            # 'Which had more care leavers?': each side's count ('How many care leavers ...?')
+            asked = _WHICH_MORE.sub("How many", asked, count=1) if _WHICH_MORE.match(asked) \
+                else _FEWER.sub("how many", asked, count=1)
         out.append(replace(side, question=asked))
     if len({_allowed(s.filters, library) for s in out}) < 2:
         return ()  # two names for the same reports ('the inspection from November 2011 reported in 2012')
@@ -146,7 +151,16 @@ def _naming(text: str, at: int, name: str, end: int, years: tuple[int, ...]) -> 
             last = max(last, at + m.end())
     if (words := voice_words(own)) is not None:
         last = max(last, at + words[1])
+    if m := _EVENT.match(text, last, end):  # 'Poole at the 2017 inspection', 'Darlington at its inspection'
+        last = m.end()
     return at, last, end
+
+
+# The inspection or report that names a side, said after its council or year ('Poole at
+# the 2017 inspection', 'Darlington at its inspection', 'the 2011 inspection'): the side's
+# naming words, not what is compared, so another side's question leaves them out.
+_EVENT = re.compile(r"(?:\s+(?:at|in|from|of|by)\s+(?:its|their|the)(?:\s+(?:19|20)\d\d)?)?"
+                    r"\s+(?:inspection|report|review|visit)s?\b", re.I)
 
 
 # The frame that joins a comparison's sides: left out of each side's own question.

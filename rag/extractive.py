@@ -27,7 +27,7 @@ from ingest.embedder import Embedder
 from ingest.parser import CAPTION
 
 from .fields import as_labels_say, header_line, names_label
-from .keyword import tokenize
+from .keyword import tokenize, with_same
 from .model import Draft, Hit
 from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .turn import Turn
@@ -121,7 +121,7 @@ class ExtractiveAnswerer:
         tuning = self.tuning
         scored = []
         for (i, s), c, cos in zip(candidates, context, dense):
-            found = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
+            found = with_same(set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}")))  # 'case files' ~ 'records'
             share = len(wanted & found) / len(wanted) if wanted else 0.0
             typed = type_strength(s, held, question) if kind else 0.0
             if held == "person" and typed:  # no role asked ('who was recruited?'): whoever did it answers,

@@ -106,7 +106,8 @@ def acronyms_in(text: str) -> list[tuple[str, str]]:
 # where staff say 'councillors', and 'leaving care services' for care leavers.
 # ('children in care' ~ 'looked after children' was tried: every 2011 heading says the
 # latter, so it only pulled in grade rows.)
-SAME = (("councillors", "members"), ("care leavers", "leaving care"))
+# Inspectors 'review case files' where a reader asks how many children's 'records' they read.
+SAME = (("councillors", "members"), ("care leavers", "leaving care"), ("records", "case files"))
 
 
 def _same_words() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -132,6 +133,17 @@ def expand(tokens: list[str], acronyms: dict[str, tuple[str, ...]]) -> list[str]
 
 
 _SAME_TOKENS = _same_words()
+
+
+def with_same(tokens: set[str]) -> set[str]:
+    """``tokens`` with the other wording of each SAME phrase they hold: a sentence saying
+    'case files' holds a question's 'records'."""
+    return tokens | {t for phrase, other in _SAME_TOKENS if set(phrase) <= tokens for t in other}
+
+
+def said_otherwise(word: str) -> list[tuple[str, ...]]:
+    """The other wordings (tokens) of one token in SAME: 'record' -> [('case', 'file')]."""
+    return [other for phrase, other in _SAME_TOKENS if phrase == (word,)]
 
 
 def _analyse(text: str, stemmer) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:

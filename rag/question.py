@@ -19,7 +19,7 @@ from core.model import ReportMeta
 from core.numbers import NUMBER_WORD, NUMBER_WORDS, same_number
 
 from .authorities import places_named
-from .keyword import STOPWORDS, tokenize
+from .keyword import STOPWORDS, said_otherwise, tokenize
 from .model import Filters
 
 YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question names
@@ -340,7 +340,7 @@ class Count:
         people = [w for w in self.words if w in _PEOPLE]
         others = [w for w in self.words if w not in _PEOPLE]
         # the same word, not a longer one: 'inspections' are not 'inspectors'
-        return (all(w in tokens for w in others)
+        return (all(w in tokens or any(set(alt) <= set(tokens) for alt in said_otherwise(w)) for w in others)
                 and (not people or any(t in _PEOPLE for t in tokens)))
 
 
@@ -369,6 +369,10 @@ def _count_of(rest_text: str) -> Count:
     said: list[str] = []
     rest = re.findall(r"[\w'’-]+", rest_text)
     i = 0
+    if rest and rest[0].lower() == "of":  # 'how many of Dorset's young people', 'how many of the children'
+        i = 1
+        while i < len(rest) and (rest[i].lower() in _OF_THE or rest[i][:1].isupper()):
+            i += 1
     while i < len(rest) and len(thing) < 5:
         w = rest[i]
         low = w.lower()
@@ -380,16 +384,40 @@ def _count_of(rest_text: str) -> Count:
             break
         if thing and thing[-1].lower() in _PEOPLE_WORDS and low not in _PEOPLE_WORDS:
             break  # a word after 'young people' is a verb: 'how many young people belong to ...'
-        if not w[:1].isupper():
+        if low in _ANY_OF or (re.search(r"['’]s$", low) and i + 1 < len(rest) and rest[i + 1].lower() not in STOPWORDS):
+            said.append(w)  # nor is whose they are: 'children's records' counts records, 'children's homes' homes
+        elif not w[:1].isupper():
             thing.append(w)
             said.append(w)
         i += 1
+    if thing and i < len(rest) and rest[i].lower() in _RELATIVE:
+        # 'young people who had left care were at university': the clause says who they are
+        # ('care leavers' say it in other words); what is counted of them follows it
+        verb = next((j for j in range(i + 1, min(len(rest), i + 1 + _WINDOW_AFTER)) if rest[j].lower() in _BE), None)
+        i = verb if verb is not None else i
     while i < len(rest) and rest[i].lower() in _AUX:
         i += 1
     done = ()
     if 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].islower() and rest[i].endswith("ed"):
         done = tuple(tokenize(rest[i]))
+    elif 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].lower() in _WHERE_BE:
+        # where they were: 'were at university', 'were in custody', 'were on a child protection plan'
+        # (a figure of care leavers that says nothing of university is no count of those at it)
+        where = [w for w in rest[i + 1:i + 4] if w.lower() not in _OF_THE and w.lower() != "a"]
+        words = []
+        for w in where:
+            if w.lower() in STOPWORDS or w[:1].isupper() or YEAR.fullmatch(w) or len(words) == 2:
+                break
+            words.append(w)
+        done = tuple(tokenize(" ".join(words)))
     return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
+
+
+_RELATIVE = frozenset("who that which".split())
+# Words that say a count is of each one, not what is counted: 'how many individual children's
+# records' counts records ('43 case files'); 'the total number of children' counts children.
+_ANY_OF = frozenset("individual separate different distinct total overall actual single".split())
+_WHERE_BE = frozenset("at in on into".split())  # 'were at university': a place or state counted
 
 
 def looked_for(question: Question) -> str:

@@ -79,8 +79,13 @@ def test_each_side_is_asked_on_its_own():
         "How did the number of children looked after by Dorset the 2020?"]  # its filters name the kind
     q = "Which had more care leavers: Poole at the 2017 inspection or Dorset in 2020?"  # each side's count
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
-        "Which had how many care leavers: Poole at the 2017 inspection?",
-        "Which had how many care leavers: Dorset in 2020?"]
+        "How many care leavers: Poole at the 2017 inspection?",
+        "How many care leavers: Dorset in 2020?"]
+    # the other side's inspection is its naming, not this side's topic ('or in at its inspection')
+    q = "Did inspectors read more case files in Dorset in 2011 or in Darlington at its inspection?"
+    assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
+        "Did inspectors read how many case files in Dorset in 2011?",
+        "Did inspectors read how many case files in Darlington at its inspection?"]
     q = "How did Dorset's and Darlington's overall effectiveness grades compare?"  # the topic trails the last side
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "How did Dorset's and overall effectiveness grades?", "How did Darlington's overall effectiveness grades?"]

@@ -195,3 +195,11 @@ def test_words_the_filters_used_do_not_score():
     ignored = index.search("Dorset adoption plan", 2, ignore=frozenset(tokenize("Dorset")))
     assert [key for key, _ in ignored] == ["b", "a"]
     assert index.search("Dorset", 2, ignore=frozenset(tokenize("Dorset"))) == []
+
+
+def test_the_other_wording_of_a_phrase_is_held_too():
+    from rag.keyword import said_otherwise, with_same
+
+    assert said_otherwise(tokenize("records")[0]) == [tuple(tokenize("case files"))]
+    assert set(tokenize("records")) <= with_same(set(tokenize("a review of 43 case files")))
+    assert with_same(set(tokenize("43 files"))) == set(tokenize("43 files"))  # the whole phrase, not one word of it

@@ -77,6 +77,20 @@ def test_what_a_count_counts():
     assert not counted("What do inspectors think?")
 
 
+def test_what_a_count_counts_past_its_framing():
+    # 'of the council's', a relative clause: what is counted is the noun, where they are is the predicate
+    university = counted("How many of Leeds's young people who had left care were at university in 2019?")
+    assert university.words == tuple(tokenize("young people")) and university.done == tuple(tokenize("university"))
+    assert university.held_by("We have 31 care leavers at University.")
+    assert not university.held_by("262 Care Leavers (October 2020).")
+    assert counted("How many of the children were in custody?").done == tuple(tokenize("custody"))
+    # 'individual' and whose they are do not name what is counted; 'records' are 'case files' in reports
+    records = counted("How many individual children's records did inspectors read?")
+    assert records.words == tuple(tokenize("records"))
+    assert records.held_by("Inspectors reviewed an additional fifty case files.")
+    assert not records.held_by("Inspectors met fifty children.")
+
+
 def test_an_abstention_says_what_was_looked_for():
     assert looked_for(read("Who was the lead inspector for the inspection of Darlington in 2011?", [])) == (
         "The reports name no lead inspector for Darlington in 2011.")

@@ -311,3 +311,17 @@ def test_each_side_gives_a_figure_of_the_same_kind(chain):
     assert any("35 per 10,000" in s.text for s in sentence_citing(answer, POOLE17)), answer.text
     (stated,) = sentence_citing(answer, POOLE17, DORSET20)
     assert "35 per 10,000" in stated.text and "41 per 10,000" in stated.text, stated.text
+
+
+def test_each_side_counts_the_thing_compared(chain):
+    """Figure comparisons: each side asked 'How many ...' keeps the sentence with a figure
+    of the thing compared (case files for 'case records'; care leavers at university, not
+    all care leavers), and the direction is stated only between two such figures."""
+    answer = chain.ask("Were more children's case records examined by inspectors in Darlington or in Dorset in 2011?")
+    assert "fifty case files" in answer.text and "43 case files" in answer.text
+    answer = chain.ask("How many Dorset care leavers were at university in 2011 compared with 2020?")
+    assert "13 care leavers" in answer.text and "31 care leavers" in answer.text and "262" not in answer.text
+    assert "rose: 13, then 31" in answer.text
+    answer = chain.ask("Which council had more care leavers, Dorset in 2020 or Poole in 2017?")
+    assert "125 care leavers" in answer.text and "262" in answer.text
+    assert "(262) is higher than" in answer.text

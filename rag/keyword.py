@@ -134,6 +134,12 @@ def expand(tokens: list[str], acronyms: dict[str, tuple[str, ...]]) -> list[str]
 _SAME_TOKENS = _same_words()
 
 
+def same_wording(tokens: list[str]) -> list[str]:
+    """``tokens`` with the other wording of each SAME phrase they hold (no acronyms): what a
+    text says in either reader's words."""
+    return expand(tokens, {})
+
+
 def _analyse(text: str, stemmer) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
     """A text's tokens (interned: a cache of 100,000 paragraphs shares one copy of each
     word) and the acronyms it defines, as tokens."""

@@ -77,24 +77,27 @@ class ExtractiveAnswerer:
         asked = vector if vector is not None else self.embedder.embed_query([question])[0]
         # float64, as the scores were measured with (the vectors themselves are float32)
         closeness = self._vectors(hits, said, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
+        wanted = set(words or ()) or set(tokenize(question))
         # A sentence that points back for what it is about ('seven children were benefiting from
         # these arrangements') is quoted with the sentence it points to ('The local authority
-        # actively promotes fostering to adopt arrangements.'): alone it answers nothing a reader
-        # can check, and its own words do not say what it is about. The pair is one candidate,
-        # holding both's words and as close to the question as the closer of the two.
+        # actively promotes fostering to adopt arrangements.') when that one holds words of the
+        # question it does not: alone it answers nothing a reader can check, and its own words
+        # do not say what it is about. The pair is one candidate, holding both's words and as
+        # close to the question as the closer of the two. ('we are striving to recruit to these
+        # posts' names its subject already: the sentence before adds nothing asked, and is not said.)
         candidates, dense, about = [], [], []
         for n, ((i, s), c) in enumerate(zip(said, context)):
             words_of = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
-            if n and said[n - 1][0] == i and refers_back(s):
+            before = set(tokenize(said[n - 1][1])) if n and said[n - 1][0] == i and refers_back(s) else set()
+            if (before - words_of) & wanted:
                 candidates.append((i, f"{said[n - 1][1]} {s}"))
                 dense.append(max(closeness[n - 1], closeness[n]))
-                words_of |= set(tokenize(said[n - 1][1]))
+                words_of |= before
             else:
                 candidates.append((i, s))
                 dense.append(closeness[n])
             # a text says what it says in either reader's words (keyword.SAME)
             about.append(set(same_wording(sorted(words_of))))
-        wanted = set(words or ()) or set(tokenize(question))
         if short := spelled_out(question):
             # 'What does WAVE stand for?': the sentence that spells it out answers, however
             # little else of the question it shares; none, and the reports do not say

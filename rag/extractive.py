@@ -27,7 +27,7 @@ from ingest.embedder import Embedder
 from ingest.parser import CAPTION
 
 from .fields import as_labels_say, header_line, names_label
-from .keyword import same_wording, tokenize
+from .keyword import as_reports_say, same_wording, tokenize
 from .model import Draft, Hit
 from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .turn import Turn
@@ -74,7 +74,7 @@ class ExtractiveAnswerer:
         if not said:
             return Draft((), abstain=True)
         context = [_context(hits[i]) for i, _ in said]
-        asked = vector if vector is not None else self.embedder.embed_query([question])[0]
+        asked = vector if vector is not None else self.embedder.embed_query([as_reports_say(question)])[0]
         # float64, as the scores were measured with (the vectors themselves are float32)
         closeness = self._vectors(hits, said, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))

@@ -9,6 +9,8 @@ A sentence's score mixes (weights: ``Tuning``, core/tuning.py):
 - whether it holds the kind of thing asked for: a date for 'when', a number for
   'how many', a name for 'who';
 - how high retrieval ranked its paragraph.
+A sentence that only points back ('seven children were benefiting from these
+arrangements') is read, and quoted, with the sentence before it (``_candidates``).
 For a 'when', 'how many' or 'who' question only sentences holding a date, number or
 name are candidates. It abstains when no candidate reaches ``Tuning.answer_min``.
 """
@@ -78,26 +80,7 @@ class ExtractiveAnswerer:
         # float64, as the scores were measured with (the vectors themselves are float32)
         closeness = self._vectors(hits, said, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))
-        # A sentence that points back for what it is about ('seven children were benefiting from
-        # these arrangements') is quoted with the sentence it points to ('The local authority
-        # actively promotes fostering to adopt arrangements.') when that one holds words of the
-        # question it does not: alone it answers nothing a reader can check, and its own words
-        # do not say what it is about. The pair is one candidate, holding both's words and as
-        # close to the question as the closer of the two. ('we are striving to recruit to these
-        # posts' names its subject already: the sentence before adds nothing asked, and is not said.)
-        candidates, dense, about = [], [], []
-        for n, ((i, s), c) in enumerate(zip(said, context)):
-            words_of = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
-            before = set(tokenize(said[n - 1][1])) if n and said[n - 1][0] == i and refers_back(s) else set()
-            if (before - words_of) & wanted:
-                candidates.append((i, f"{said[n - 1][1]} {s}"))
-                dense.append(max(closeness[n - 1], closeness[n]))
-                words_of |= before
-            else:
-                candidates.append((i, s))
-                dense.append(closeness[n])
-            # a text says what it says in either reader's words (keyword.SAME)
-            about.append(set(same_wording(sorted(words_of))))
+        candidates, dense, about = _candidates(hits, said, context, closeness, wanted)
         if short := spelled_out(question):
             # 'What does WAVE stand for?': the sentence that spells it out answers, however
             # little else of the question it shares; none, and the reports do not say
@@ -226,6 +209,34 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
         per_hit[i] = per_hit.get(i, 0) + 1
         out.append((s, (i,)))
     return out
+
+
+def _candidates(hits: list[Hit], said: list[tuple[int, str]], context: list[str], closeness,
+                wanted: set[str]) -> tuple[list[tuple[int, str]], list[float], list[set[str]]]:
+    """The texts that may be quoted, as (hit, text), with each one's cosine with the question
+    and the words it is about (its own, its heading's and lead-in's, in either wording of
+    keyword.SAME), from the hits' sentences (``said``) and their cosines (``closeness``).
+
+    A sentence that points back for what it is about ('seven children were benefiting from
+    these arrangements') is quoted with the sentence it points to ('The local authority
+    actively promotes fostering to adopt arrangements.') when that one holds words of the
+    question it does not: alone it answers nothing a reader can check, and its own words do
+    not say what it is about. The pair is one candidate, holding both's words and as close to
+    the question as the closer of the two. ('we are striving to recruit to these posts' names
+    its subject already: the sentence before adds nothing asked, and is not said.)"""
+    candidates, dense, about = [], [], []
+    for n, ((i, s), c) in enumerate(zip(said, context)):
+        words_of = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
+        before = set(tokenize(said[n - 1][1])) if n and said[n - 1][0] == i and refers_back(s) else set()
+        if (before - words_of) & wanted:
+            candidates.append((i, f"{said[n - 1][1]} {s}"))
+            dense.append(max(closeness[n - 1], closeness[n]))
+            words_of |= before
+        else:
+            candidates.append((i, s))
+            dense.append(closeness[n])
+        about.append(set(same_wording(sorted(words_of))))
+    return candidates, dense, about
 
 
 # A sentence that points back to the one before it for what it is about: 'these

@@ -35,6 +35,7 @@ from . import question as q_
 from .citations import citation
 from .extractive import ExtractiveAnswerer
 from .guard import guard, supported
+from .keyword import as_reports_say
 from .model import Answer, Citation, Draft, Filters, Hit, Sentence
 from .retriever import HybridRetriever, keep_each_top
 from .turn import Answerer, Turn
@@ -163,7 +164,8 @@ class AnswerChain:
         k = self.settings.top_k
         sides = ([replace(filters, places=(), authority=p) for p in filters.places]
                  or [replace(filters, years=(), year=y) for y in filters.years])
-        (vector,) = self._embedder.embed_query([question])  # once for every search and the answerer
+        # once for every search and the answerer; in the reports' words where a reader's differ
+        (vector,) = self._embedder.embed_query([as_reports_say(question)])
         joint = self.retriever.search(question, filters, k, vector=vector)
         if len(sides) < 2:
             return list(joint.hits), joint.best_dense, vector

@@ -9,6 +9,8 @@ A sentence's score mixes (weights: ``Tuning``, core/tuning.py):
 - whether it holds the kind of thing asked for: a date for 'when', a number for
   'how many', a name for 'who';
 - how high retrieval ranked its paragraph.
+A sentence that only points back ('seven children were benefiting from these
+arrangements') is read, and quoted, with the sentence before it (``_candidates``).
 For a 'when', 'how many' or 'who' question only sentences holding a date, number or
 name are candidates. It abstains when no candidate reaches ``Tuning.answer_min``.
 """
@@ -27,7 +29,7 @@ from ingest.embedder import Embedder
 from ingest.parser import CAPTION
 
 from .fields import as_labels_say, header_line, names_label
-from .keyword import tokenize, with_same
+from .keyword import as_reports_say, tokenize, with_same
 from .model import Draft, Hit
 from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .turn import Turn
@@ -70,18 +72,19 @@ class ExtractiveAnswerer:
         ``each_report_adds``: another report is quoted only for a part of the question the
         sentences chosen before it do not answer (``_pick``); off for a comparison, whose
         sides are asked in the same words."""
-        candidates = [(i, s) for i, h in enumerate(hits) for s in sentences(h.paragraph.text)]
-        if not candidates:
+        said = [(i, s) for i, h in enumerate(hits) for s in sentences(h.paragraph.text)]
+        if not said:
             return Draft((), abstain=True)
-        context = [_context(hits[i]) for i, _ in candidates]
-        asked = vector if vector is not None else self.embedder.embed_query([question])[0]
+        context = [_context(hits[i]) for i, _ in said]
+        asked = vector if vector is not None else self.embedder.embed_query([as_reports_say(question)])[0]
         # float64, as the scores were measured with (the vectors themselves are float32)
-        dense = self._vectors(hits, candidates, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
+        closeness = self._vectors(hits, said, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))
+        candidates, dense, about = _candidates(hits, said, context, closeness, wanted)
         if short := spelled_out(question):
             # 'What does WAVE stand for?': the sentence that spells it out answers, however
             # little else of the question it shares; none, and the reports do not say
-            scored = self._ranked(None, wanted, hits, candidates, context, dense)
+            scored = self._ranked(None, wanted, hits, candidates, about, dense)
             spelled = [t for t in scored if re.search(rf"\({short}\)|\b{short} \(", t[2])]
             return Draft(((spelled[0][2], (spelled[0][1],)),)) if spelled else Draft((), abstain=True)
         tuning = self.tuning
@@ -93,25 +96,24 @@ class ExtractiveAnswerer:
             chosen: list[tuple[str, tuple[int, ...]]] = []
             for part in parts:
                 own = (set(tokenize(part)) & wanted) or set(tokenize(part))
-                scored = [t for t in self._ranked(part, own, hits, candidates, context, dense)
+                scored = [t for t in self._ranked(part, own, hits, candidates, about, dense)
                           if not _repeats(t[2], [c for c, _ in chosen])]
                 if scored and scored[0][0] >= tuning.answer_min:
                     chosen += _pick(scored, 1, tuning)
             return Draft(tuple(chosen), abstain=not chosen)
         kind = answer_type(question)
-        scored = self._ranked(question, wanted, hits, candidates, context, dense)
+        scored = self._ranked(question, wanted, hits, candidates, about, dense)
         if not scored or scored[0][0] < tuning.answer_min:
             return Draft((), abstain=True)
         limit = min(tuning.max_sentences, tuning.max_typed) if kind else tuning.max_sentences
         holds = None
         if each_report_adds:  # (i, sentence) -> the question's words it holds
-            holds = {(i, s): wanted & set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
-                     for (i, s), c in zip(candidates, context)}
+            holds = {(i, s): wanted & a for (i, s), a in zip(candidates, about)}
         chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits])
         return Draft(tuple(chosen), abstain=not chosen)
 
     def _ranked(self, question: str | None, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
-                context: list[str], dense) -> list[tuple[float, int, str, float]]:
+                about: list[set[str]], dense) -> list[tuple[float, int, str, float]]:
         """(score, hit, sentence, typed) of the sentences that may answer ``question``, best
         first: those holding what it asks for, about what it asks (None: every sentence, unfiltered)."""
         kind = answer_type(question) if question else None
@@ -120,8 +122,7 @@ class ExtractiveAnswerer:
         held = "name" if kind == "person" and role.words else kind
         tuning = self.tuning
         scored = []
-        for (i, s), c, cos in zip(candidates, context, dense):
-            found = with_same(set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}")))  # 'case files' ~ 'records'
+        for (i, s), found, cos in zip(candidates, about, dense):
             share = len(wanted & found) / len(wanted) if wanted else 0.0
             typed = type_strength(s, held, question) if kind else 0.0
             if held == "person" and typed:  # no role asked ('who was recruited?'): whoever did it answers,
@@ -210,6 +211,55 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
     return out
 
 
+def _candidates(hits: list[Hit], said: list[tuple[int, str]], context: list[str], closeness,
+                wanted: set[str]) -> tuple[list[tuple[int, str]], list[float], list[set[str]]]:
+    """The texts that may be quoted, as (hit, text), with each one's cosine with the question
+    and the words it is about (its own, its heading's and lead-in's, in either wording of
+    keyword.SAME), from the hits' sentences (``said``) and their cosines (``closeness``).
+
+    A sentence that points back for what it is about ('seven children were benefiting from
+    these arrangements') is quoted with the sentence it points to ('The local authority
+    actively promotes fostering to adopt arrangements.') when that one holds words of the
+    question it does not: alone it answers nothing a reader can check, and its own words do
+    not say what it is about. The pair is one candidate, holding both's words and as close to
+    the question as the closer of the two. ('we are striving to recruit to these posts' names
+    its subject already: the sentence before adds nothing asked, and is not said.)"""
+    candidates, dense, about = [], [], []
+    for n, ((i, s), c) in enumerate(zip(said, context)):
+        words_of = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
+        before = set(tokenize(said[n - 1][1])) if n and said[n - 1][0] == i and refers_back(s) else set()
+        if (before - words_of) & wanted:
+            candidates.append((i, f"{said[n - 1][1]} {s}"))
+            dense.append(max(closeness[n - 1], closeness[n]))
+            words_of |= before
+        else:
+            candidates.append((i, s))
+            dense.append(closeness[n])
+        about.append(with_same(words_of))  # 'case files' ~ 'records'
+    return candidates, dense, about
+
+
+# A sentence that points back to the one before it for what it is about: 'these
+# arrangements', 'such plans', 'this is an omission', 'they had completed 25 inspections'.
+# Not 'such as', nor 'this inspection' or 'this year', which name their own thing.
+_BACK = re.compile(r"\b(?:these|those|such(?! as\b)|this(?! (?:inspection|report|year|month|week|review|visit)\b))\b",
+                   re.I)
+_THEY = re.compile(r"\b(?:they|them)\b", re.I)
+# what 'they' may mean within its own sentence: a plural ('services', 'children'); rough is enough
+_PLURAL = re.compile(r"\b(?:[a-z]{3,}s|children|people)\b", re.I)
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether ``sentence`` names what it is about only by pointing back to the sentence
+    before it ('these arrangements', 'this is an omission'); 'they' points back only when
+    no plural before it in the sentence could be what it means ('services ... when they
+    were last inspected' points within)."""
+    if _BACK.search(sentence):
+        return True
+    they = _THEY.search(sentence)
+    return bool(they) and not _PLURAL.search(sentence[:they.start()])
+
+
 def _context(hit: Hit) -> str:
     """The heading a short paragraph needs to make sense ('Being healthy', 'Local leadership')."""
     path = hit.paragraph.heading_path
@@ -222,6 +272,8 @@ def _repeats(sentence: str, kept: list[str]) -> bool:
     'Capacity for improvement | Adequate') not at all."""
     words = set(tokenize(sentence))
     for other in kept:
+        if other in sentence or sentence in other:  # a sentence quoted alone and with the one it points back to
+            return True
         o = set(tokenize(other))
         if words and o and (words <= o or len(words & o) / len(words | o) > 0.8):
             return True

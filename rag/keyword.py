@@ -102,16 +102,24 @@ def acronyms_in(text: str) -> list[tuple[str, str]]:
     return out
 
 
-# The same thing in the words of different readers: councils' papers say 'Members'
-# where staff say 'councillors', and 'leaving care services' for care leavers.
+# Two names for one thing that reports and readers both use: councils' papers say 'Members'
+# where staff say 'councillors', 'leaving care services' for care leavers; inspectors 'review
+# case files' where a reader asks how many children's 'records' they read. Either finds the other.
 # ('children in care' ~ 'looked after children' was tried: every 2011 heading says the
-# latter, so it only pulled in grade rows.)
-# Inspectors 'review case files' where a reader asks how many children's 'records' they read.
+# latter, so it only pulled in grade rows; tried again with the embedding's wording too
+# (as_reports_say), issue 13's dev split: correct 0.892 -> 0.886, an unanswerable answered.)
 SAME = (("councillors", "members"), ("care leavers", "leaving care"), ("records", "case files"))
+# An everyday wording and the sector's term for it, as (a reader's, the reports'): the reports
+# say 'offending' and 'exclusions' for what a parent or councillor calls getting into trouble
+# with the law or being sent home from school. Each finds the other like SAME, and the
+# embedding is told the term (as_reports_say). Only the sector's standard terms belong here,
+# never one report's phrase.
+EVERYDAY = (("trouble with the law", "offending"), ("trouble with the police", "offending"),
+            ("sent home from school", "excluded"), ("sent home from school", "exclusions"))
 
 
 def _same_words() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    pairs = [(tuple(tokenize(a)), tuple(tokenize(b))) for a, b in SAME]
+    pairs = [(tuple(tokenize(a)), tuple(tokenize(b))) for a, b in SAME + EVERYDAY]
     return pairs + [(b, a) for a, b in pairs]
 
 
@@ -133,6 +141,19 @@ def expand(tokens: list[str], acronyms: dict[str, tuple[str, ...]]) -> list[str]
 
 
 _SAME_TOKENS = _same_words()
+# each everyday wording and the reports' term, for the embedding: a question already in the
+# reports' words gains nothing from a reader's
+_EVERYDAY_PHRASES = [(tuple(tokenize(a)), b) for a, b in EVERYDAY]
+
+
+def as_reports_say(question: str) -> str:
+    """``question`` with the reports' term for each EVERYDAY wording it holds added in
+    brackets, for the embedding: 'How often do children in care get into trouble with the law?
+    (offending)'. The embedding model does not know that a sector term means the everyday
+    phrase (a question so worded ranked its paragraph 16th by dense search, 5th with the term)."""
+    have = set(tokenize(question))
+    terms = [other for phrase, other in _EVERYDAY_PHRASES if set(phrase) <= have and not set(tokenize(other)) <= have]
+    return f"{question} ({'; '.join(dict.fromkeys(terms))})" if terms else question
 
 
 def with_same(tokens: set[str]) -> set[str]:

@@ -61,7 +61,7 @@ from ingest.chunker import chunked
 from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
-from .keyword import KeywordIndex, tokenize
+from .keyword import KeywordIndex, as_reports_say, tokenize
 from .model import Filters, Hit
 from .sentence_rank import SentenceRanker
 
@@ -289,7 +289,7 @@ class HybridRetriever:
             return Retrieval(question, (), NO_DENSE, searched=searched)
 
         if vector is None:
-            (vector,) = self._embedder.embed_query([question])
+            (vector,) = self._embedder.embed_query([as_reports_say(question)])
         dense, best_dense = self._dense(snap, vector, filters, doc_ids, depth)
         keyword = self._keyword(snap, question, filters, doc_ids, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).

@@ -1,0 +1,101 @@
+"""Questions worded away from the reports' words (issue 13's paraphrased class): an everyday
+phrase for a sector term, and a fact stated in a sentence that only points back to what it
+is about ('seven children were benefiting from these arrangements')."""
+from __future__ import annotations
+
+import pytest
+
+from rag.extractive import refers_back
+from rag.keyword import as_reports_say, expand, tokenize, with_same
+
+DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
+DORSET16 = "dorset-2016-cabinet-post-ofsted-progress"
+POOLE17 = "poole-2017-ofsted-sif-inspection-and-lscb-review"
+DARLINGTON = "darlington-2012-cabinet-inspection-summary"
+
+
+# -- pure functions --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "At the time of the inspection, seven children were benefiting from these arrangements.",
+    "At the time of our inspection they had completed 25 inspections.",
+    "Given the large number of children from military families living in Dorset this is an omission.",
+    "Such plans are reviewed monthly.",
+    "However, this has improved from 50% in April to 82% in June 2020.",
+])
+def test_a_sentence_that_points_back(sentence):
+    assert refers_back(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "This inspection found that services are good.",          # names its own thing
+    "Services such as libraries were inspected.",             # 'such as' lists, it does not point
+    "Children said they felt safe.",                          # 'they' are the children
+    "Fostering services were good when they were last inspected in 2008.",
+    "The local authority actively promotes fostering to adopt arrangements.",
+])
+def test_a_sentence_that_names_what_it_is_about(sentence):
+    assert not refers_back(sentence)
+
+
+def test_the_embedding_reads_the_reports_wording_of_an_everyday_phrase():
+    assert as_reports_say("How often do children get into trouble with the law?") == \
+        "How often do children get into trouble with the law? (offending)"
+    assert as_reports_say("Were children sent home from school?").endswith("(excluded; exclusions)")
+    # a question in the reports' words already, or with no such phrase, is left as it is
+    assert as_reports_say("How many looked after children offend?") == "How many looked after children offend?"
+    assert as_reports_say("How many children are in care?") == "How many children are in care?"
+
+
+def test_either_wording_is_read_as_the_other():
+    assert "offend" in expand(tokenize("children in trouble with the police"), {})
+    # a text in the sector's term holds the everyday words too (the answerer's word share)
+    assert {"troubl", "law"} <= with_same(set(tokenize("young people who offend")))
+    assert {"sent", "home", "school"} <= with_same(set(tokenize("fixed-term exclusions")))
+
+
+# -- the real corpus, the real model: wordings not in the known-answer set ------------------
+
+
+def _cited(answer):
+    return {(c.doc_id, c.locator) for c in answer.citations}
+
+
+@pytest.mark.integration
+def test_a_count_in_a_sentence_pointing_back_is_quoted_with_what_it_counts(chain):
+    answer = chain.ask("How many Poole children were benefiting from fostering to adopt at the 2017 inspection?")
+    assert "seven children were benefiting from these arrangements" in answer.text
+    # said with the sentence that names the arrangements, or a reader cannot tell what was counted
+    assert "The local authority actively promotes fostering to adopt arrangements. At the time" in answer.text
+    assert (POOLE17, "Inspection findings (children looked after and achieving permanence) ¶22") in _cited(answer)
+
+
+@pytest.mark.integration
+def test_a_sentence_naming_its_own_subject_is_not_paired(chain):
+    # 'we are striving to recruit to these posts' points back, but its own words answer:
+    # the sentence before it (overseas recruits) adds nothing asked and is not said
+    answer = chain.ask("What share of Dorset's social work posts were vacant in 2020?")
+    assert "13% vacancy rate" in answer.text
+    assert "overseas" not in answer.text
+
+
+@pytest.mark.integration
+def test_the_sentence_pointed_back_to_is_said_when_it_holds_the_answer(chain):
+    answer = chain.ask("What did Dorset introduce at its front door on 5 September 2016?")
+    assert "Single Point of Access" in answer.text
+    assert (DORSET16, "2.1") in _cited(answer)
+
+
+@pytest.mark.integration
+def test_trouble_with_the_law_finds_offending(chain):
+    answer = chain.ask("What does Darlington's cabinet paper say about looked after young people "
+                       "getting into trouble with the law?")
+    assert "who offend" in answer.text
+    assert (DARLINGTON, "Background Papers row 1") in _cited(answer)
+
+
+@pytest.mark.integration
+def test_sent_home_from_school_finds_exclusions(chain):
+    answer = chain.ask("What did Ofsted say in 2011 about Dorset children in care being sent home from school?")
+    assert "exclu" in answer.text
+    assert (DORSET11, "99") in _cited(answer)

@@ -26,6 +26,7 @@ from core.tuning import Tuning
 from ingest.embedder import Embedder
 from ingest.parser import CAPTION
 
+from . import targets
 from .fields import as_labels_say, header_line, names_label
 from .keyword import tokenize
 from .model import Draft, Hit
@@ -85,6 +86,9 @@ class ExtractiveAnswerer:
             spelled = [t for t in scored if re.search(rf"\({short}\)|\b{short} \(", t[2])]
             return Draft(((spelled[0][2], (spelled[0][1],)),)) if spelled else Draft((), abstain=True)
         tuning = self.tuning
+        if (aim := targets.asked(question)) and (paired := self._against_target(aim, wanted, hits, candidates,
+                                                                                context, dense)):
+            return paired
         parts = clauses(question)
         if len(parts) > 1 and all(answer_type(p) for p in parts):
             # 'How many social workers ..., and what was the vacancy rate?': each clause asks
@@ -109,6 +113,40 @@ class ExtractiveAnswerer:
                      for (i, s), c in zip(candidates, context)}
         chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits])
         return Draft(tuple(chosen), abstain=not chosen)
+
+    def _against_target(self, aim: targets.Aim, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
+                        context: list[str], dense) -> Draft | None:
+        """A figure asked against its target (rag/targets.py): the sentence giving the figure
+        and the one giving its target (one sentence when it gives both), of one paragraph or
+        two neighbouring ones of a report -- a report states a target beside the figure it is
+        set for. The pair whose sentences score best together, one of them good enough to be
+        said; None when no pair is found: the question is then answered as any other."""
+        ranked = self._ranked(None, wanted, hits, candidates, context, dense)
+        goals = [(t, f) for t in ranked if (f := targets.target_in(t[2]))]
+        if not goals:
+            return None
+        # the figure's own ask, typed as it asks ('How many adoptive families ..., and what was the target?')
+        figure_ok = {(t[1], t[2]) for t in self._ranked(aim.figure_asked, wanted, hits, candidates, context, dense)}
+        words = set(tokenize(aim.figure_asked))
+        best = None
+        for goal, figure in goals:
+            for t in ranked:
+                near = hits[t[1]].meta.doc_id == hits[goal[1]].meta.doc_id and abs(
+                    hits[t[1]].paragraph.order - hits[goal[1]].paragraph.order) <= 1
+                if not near or (t[1], t[2]) not in figure_ok or not targets.actual_in(t[2], words, figure.unit):
+                    continue
+                if max(t[0], goal[0]) < self.tuning.answer_min:
+                    continue
+                score = t[0] + goal[0]
+                if best is None or score > best[0]:
+                    best = (score, t, goal)
+        if best is None:
+            return None
+        _, actual, goal = best
+        said = [(actual[2], (actual[1],))]
+        if goal[:3] != actual[:3]:
+            said.append((goal[2], (goal[1],)))
+        return Draft(tuple(said))
 
     def _ranked(self, question: str | None, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
                 context: list[str], dense) -> list[tuple[float, int, str, float]]:

@@ -108,10 +108,14 @@ class ExtractiveAnswerer:
             return Draft((), abstain=True)
         limit = min(tuning.max_sentences, tuning.max_typed) if kind else tuning.max_sentences
         holds = None
-        if each_report_adds:  # (i, sentence) -> the question's words it holds
+        if each_report_adds or kind:  # (i, sentence) -> the question's words it holds
             holds = {(i, s): wanted & set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
                      for (i, s), c in zip(candidates, context)}
-        chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits])
+        # one typed fact asked: a second sentence must add to it (``_pick``); a question asking
+        # two things ('When was it launched and what does the model involve?') may take its second
+        # ask's answer from a sentence that holds no new word of it
+        chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits],
+                       each_adds=bool(kind) and len(parts) == 1, each_report_adds=each_report_adds)
         return Draft(tuple(chosen), abstain=not chosen)
 
     def _against_target(self, aim: targets.Aim, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
@@ -218,7 +222,8 @@ class ExtractiveAnswerer:
 
 
 def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str], set[str]] | None = None,
-          doc_of: Sequence[str] = ()) -> list[tuple[str, tuple[int, ...]]]:
+          doc_of: Sequence[str] = (), each_adds: bool = False,
+          each_report_adds: bool = True) -> list[tuple[str, tuple[int, ...]]]:
     """The best sentences within ``tuning.within`` of the best, at most
     ``tuning.per_paragraph`` from one paragraph, none repeating one already said.
     With ``holds`` (the question's words each sentence holds) and ``doc_of`` (each hit's
@@ -227,7 +232,11 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
     a citation that backs nothing ('When did Dorset open ChAD?' answered, then the date
     of another report's inspection). Within one report a second paragraph often holds a
     question's second part in other words ('on what terms': 'a 12-month fixed term'), so
-    it is not held to this."""
+    it is not held to this -- except with ``each_adds``, for a question asking one typed
+    fact (a count, a date, a name): a second sentence holding such a fact and no word of the
+    question the first lacks is another fact of the same words, not more of the answer ('606
+    children were looked after' answered, then 'of thirteen looked after young people who
+    responded to the survey, 10 ...')."""
     best = scored[0][0]
     out: list[tuple[str, tuple[int, ...]]] = []
     per_hit: dict[int, int] = {}
@@ -239,7 +248,8 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
         if per_hit.get(i, 0) == tuning.per_paragraph or _repeats(s, [c for c, _ in out]):
             continue
         if holds is not None:
-            if out and doc_of[i] not in quoted and not holds[(i, s)] - said:
+            adds = (each_adds or (each_report_adds and doc_of[i] not in quoted))
+            if out and adds and not holds[(i, s)] - said:
                 continue
             said |= holds[(i, s)]
             quoted.add(doc_of[i])

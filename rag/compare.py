@@ -19,12 +19,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from core.dates import MONTH_NAMES, TIME_UNITS
+from core.dates import MONTH_NAMES
 from core.grades import GRADE_WORDS, grade_rank, normalise_grade
 from core.model import ReportMeta
-from core.numbers import NUMBER_WORD, NUMBER_WORDS
 from core.sentences import sentences as split_sentences
 
+from .figures import figures_in, undated
 from .keyword import tokenize
 from .model import Draft, Filters, Hit
 from .question import YEAR, Question, answer_type, voice_named, voice_words
@@ -409,41 +409,22 @@ def _shows(text: str, value: Value) -> bool:
 
 
 # -- the values compared ----------------------------------------------------------------------
-# A figure as reports print it: '294', '10,000', '98.6%', '35 per 10,000', '£1.2 million', 'fifty'.
-_FIGURE = re.compile(
-    rf"(?P<money>£\s*)?(?<![\w.,/-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?i:{NUMBER_WORD}))(?![\w/-])"
-    r"(?P<unit>\s*%|\s+per\s*cent|\s+per\s+[\d,]+)?", )
-_DATED = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({MONTH_NAMES})\b|\b(19|20)\d\d\b|\b\d\d?[./]\d\d?[./]\d{{2,4}}\b",
-                    re.I)
-
-
 def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
     """The figures a sentence gives (dates, years and the '10,000' of 'per 10,000' are
     none, nor is 'one' in words: 'one social worker said' is not a count). Given the
     question's own words (``topic``), a figure of a unit the sentence gives several of
     counts only if one of them follows it closely ('31 care leavers at University', not
     '2 dedicated Personal Advisors'): a count is of the thing asked about."""
-    undated = _DATED.sub(" ", text)
+    words = undated(text)
     found = []
-    for m in _FIGURE.finditer(undated):
-        n = m["n"].lower()
-        if n == "one" or _LABEL.search(undated[:m.start()]) or _SPAN.match(undated, m.end()):
-            continue
-        amount = float(NUMBER_WORDS[n]) if n in NUMBER_WORDS else float(n.replace(",", ""))
-        unit = " ".join((m["unit"] or "").split()).replace("per cent", "%")
-        unit = "£" if m["money"] else unit
-        after = set(tokenize(" ".join(undated[m.end():].split()[:_NEAR])))
-        found.append((Value(m[0].strip(), amount, unit), after))
+    for f in figures_in(text):
+        after = set(tokenize(" ".join(words[f.end:].split()[:_NEAR])))
+        found.append((Value(f.shown, f.low, f.unit), after))
     if not topic:
         return [v for v, _ in found]
     return [v for v, after in found if sum(w.unit == v.unit for w, _ in found) == 1 or after & set(topic)]
 
 
-# A number that names rather than counts: 'Level 4', 'Years 9, 10 and 11', 'Section 47', 'grade 2'.
-_LABEL = re.compile(r"\b(level|key stage|stage|grade|years?|section|page|para(graph)?|item|appendix|phase|tier|"
-                    r"no\.?)\s*(\d+\s*,\s*)*(\d+\s+and\s+)?$", re.I)
-# A figure of time is how long, not how many of the thing: 'ended less than 3 months', 'aged 17 years'.
-_SPAN = re.compile(rf"\s+{TIME_UNITS}\b", re.I)
 _NEAR = 5  # words after a figure that say what it counts ('294 children and young people looked after')
 
 

@@ -28,6 +28,7 @@ from core.tuning import Tuning
 from ingest.embedder import Embedder
 from ingest.parser import CAPTION
 
+from . import targets
 from .fields import as_labels_say, header_line, names_label
 from .keyword import as_reports_say, tokenize, with_same
 from .model import Draft, Hit
@@ -88,6 +89,9 @@ class ExtractiveAnswerer:
             spelled = [t for t in scored if re.search(rf"\({short}\)|\b{short} \(", t[2])]
             return Draft(((spelled[0][2], (spelled[0][1],)),)) if spelled else Draft((), abstain=True)
         tuning = self.tuning
+        if (aim := targets.asked(question)) and (paired := self._against_target(aim, wanted, hits, candidates,
+                                                                                about, dense)):
+            return paired
         parts = clauses(question)
         if len(parts) > 1 and all(answer_type(p) for p in parts):
             # 'How many social workers ..., and what was the vacancy rate?': each clause asks
@@ -107,10 +111,48 @@ class ExtractiveAnswerer:
             return Draft((), abstain=True)
         limit = min(tuning.max_sentences, tuning.max_typed) if kind else tuning.max_sentences
         holds = None
-        if each_report_adds:  # (i, sentence) -> the question's words it holds
+        if each_report_adds or kind:  # (i, sentence) -> the question's words it holds
             holds = {(i, s): wanted & a for (i, s), a in zip(candidates, about)}
-        chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits])
+        # one typed fact asked: a second sentence must add to it (``_pick``); a question asking
+        # two things ('When was it launched and what does the model involve?') may take its second
+        # ask's answer from a sentence that holds no new word of it
+        chosen = _pick(scored, limit, tuning, holds, [h.meta.doc_id for h in hits],
+                       each_adds=bool(kind) and len(parts) == 1, each_report_adds=each_report_adds)
         return Draft(tuple(chosen), abstain=not chosen)
+
+    def _against_target(self, aim: targets.Aim, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
+                        about: list[set[str]], dense) -> Draft | None:
+        """A figure asked against its target (rag/targets.py): the sentence giving the figure
+        and the one giving its target (one sentence when it gives both), of one paragraph or
+        two neighbouring ones of a report -- a report states a target beside the figure it is
+        set for. The pair whose sentences score best together, one of them good enough to be
+        said; None when no pair is found: the question is then answered as any other."""
+        ranked = self._ranked(None, wanted, hits, candidates, about, dense)
+        goals = [(t, f) for t in ranked if (f := targets.target_in(t[2]))]
+        if not goals:
+            return None
+        # the figure's own ask, typed as it asks ('How many adoptive families ..., and what was the target?')
+        figure_ok = {(t[1], t[2]) for t in self._ranked(aim.figure_asked, wanted, hits, candidates, about, dense)}
+        words = set(tokenize(aim.figure_asked))
+        best = None
+        for goal, figure in goals:
+            for t in ranked:
+                near = hits[t[1]].meta.doc_id == hits[goal[1]].meta.doc_id and abs(
+                    hits[t[1]].paragraph.order - hits[goal[1]].paragraph.order) <= 1
+                if not near or (t[1], t[2]) not in figure_ok or not targets.actual_in(t[2], words, figure.unit):
+                    continue
+                if max(t[0], goal[0]) < self.tuning.answer_min:
+                    continue
+                score = t[0] + goal[0]
+                if best is None or score > best[0]:
+                    best = (score, t, goal)
+        if best is None:
+            return None
+        _, actual, goal = best
+        said = [(actual[2], (actual[1],))]
+        if goal[:3] != actual[:3]:
+            said.append((goal[2], (goal[1],)))
+        return Draft(tuple(said))
 
     def _ranked(self, question: str | None, wanted: set[str], hits: list[Hit], candidates: list[tuple[int, str]],
                 about: list[set[str]], dense) -> list[tuple[float, int, str, float]]:
@@ -181,7 +223,8 @@ class ExtractiveAnswerer:
 
 
 def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str], set[str]] | None = None,
-          doc_of: Sequence[str] = ()) -> list[tuple[str, tuple[int, ...]]]:
+          doc_of: Sequence[str] = (), each_adds: bool = False,
+          each_report_adds: bool = True) -> list[tuple[str, tuple[int, ...]]]:
     """The best sentences within ``tuning.within`` of the best, at most
     ``tuning.per_paragraph`` from one paragraph, none repeating one already said.
     With ``holds`` (the question's words each sentence holds) and ``doc_of`` (each hit's
@@ -190,7 +233,11 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
     a citation that backs nothing ('When did Dorset open ChAD?' answered, then the date
     of another report's inspection). Within one report a second paragraph often holds a
     question's second part in other words ('on what terms': 'a 12-month fixed term'), so
-    it is not held to this."""
+    it is not held to this -- except with ``each_adds``, for a question asking one typed
+    fact (a count, a date, a name): a second sentence holding such a fact and no word of the
+    question the first lacks is another fact of the same words, not more of the answer ('606
+    children were looked after' answered, then 'of thirteen looked after young people who
+    responded to the survey, 10 ...')."""
     best = scored[0][0]
     out: list[tuple[str, tuple[int, ...]]] = []
     per_hit: dict[int, int] = {}
@@ -202,7 +249,8 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
         if per_hit.get(i, 0) == tuning.per_paragraph or _repeats(s, [c for c, _ in out]):
             continue
         if holds is not None:
-            if out and doc_of[i] not in quoted and not holds[(i, s)] - said:
+            adds = (each_adds or (each_report_adds and doc_of[i] not in quoted))
+            if out and adds and not holds[(i, s)] - said:
                 continue
             said |= holds[(i, s)]
             quoted.add(doc_of[i])

@@ -586,9 +586,15 @@ def voice_words(text: str) -> tuple[int, int] | None:
     return min(found) if found else None
 
 
+# 'and' joining a second ask: its own wh-word, perhaps after a preposition ('..., and on what terms?').
+_NEXT_ASK = re.compile(r",?\s+and\s+(?=(?:(?:on|in|for|by|with|from|to|at|under|of)\s+)?"
+                       r"(?:what|when|who|whom|which|how|where|why)\b)", re.I)
+
+
 def clauses(text: str) -> list[str]:
-    """'When was it inspected and when was the report published?' -> its two questions."""
-    return [c for c in re.split(r",?\s+and\s+(?=(?:what|when|who|which|how)\b)", text, flags=re.I) if c.strip()]
+    """A question's asks: 'When was it inspected and when was the report published?' -> its
+    two questions; 'When did the director start, and on what terms?' -> two."""
+    return [c for c in _NEXT_ASK.split(text) if c.strip()]
 
 
 def _part_of_known(place: str, known: set[str]) -> bool:

@@ -24,6 +24,7 @@ import re
 
 from core.grades import GRADE_WORDS, GRADES, normalise_grade, states_grade
 
+from . import targets
 from .keyword import tokenize
 
 YES, NO = "Yes.", "No."
@@ -55,7 +56,12 @@ def asks_all(question: str) -> bool:
 
 
 def lead(question: str, sentences: list[str]) -> str:
-    """'Yes.' or 'No.' where the answer's sentences decide it and agree; else ''."""
+    """'Yes.' or 'No.' where the answer's sentences decide it and agree; else ''. A figure
+    asked against its target is decided by the two figures where the sentences give both
+    (rag/targets.py), and by nothing else then."""
+    against = targets.verdict(question, sentences)
+    if against is not None:
+        return against
     said = {v for s in sentences if (v := reading(question, s))}
     return said.pop() if len(said) == 1 else ""
 

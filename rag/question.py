@@ -400,16 +400,6 @@ def _count_of(rest_text: str) -> Count:
     done = ()
     if 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].islower() and rest[i].endswith("ed"):
         done = tuple(tokenize(rest[i]))
-    elif 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].lower() in _WHERE_BE:
-        # where they were: 'were at university', 'were in custody', 'were on a child protection plan'
-        # (a figure of care leavers that says nothing of university is no count of those at it)
-        where = [w for w in rest[i + 1:i + 4] if w.lower() not in _OF_THE and w.lower() != "a"]
-        words = []
-        for w in where:
-            if w.lower() in STOPWORDS or w[:1].isupper() or YEAR.fullmatch(w) or len(words) == 2:
-                break
-            words.append(w)
-        done = tuple(tokenize(" ".join(words)))
     return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
 
 
@@ -417,7 +407,6 @@ _RELATIVE = frozenset("who that which".split())
 # Words that say a count is of each one, not what is counted: 'how many individual children's
 # records' counts records ('43 case files'); 'the total number of children' counts children.
 _ANY_OF = frozenset("individual separate different distinct total overall actual single".split())
-_WHERE_BE = frozenset("at in on into".split())  # 'were at university': a place or state counted
 
 
 def looked_for(question: Question) -> str:

@@ -78,12 +78,10 @@ def test_what_a_count_counts():
 
 
 def test_what_a_count_counts_past_its_framing():
-    # 'of the council's', a relative clause: what is counted is the noun, where they are is the predicate
+    # 'of the council's', a relative clause: what is counted is the noun before it
     university = counted("How many of Leeds's young people who had left care were at university in 2019?")
-    assert university.words == tuple(tokenize("young people")) and university.done == tuple(tokenize("university"))
-    assert university.held_by("We have 31 care leavers at University.")
-    assert not university.held_by("262 Care Leavers (October 2020).")
-    assert counted("How many of the children were in custody?").done == tuple(tokenize("custody"))
+    assert university.words == tuple(tokenize("young people"))
+    assert counted("How many of the children were in custody?").words == tuple(tokenize("children"))
     # 'individual' and whose they are do not name what is counted; 'records' are 'case files' in reports
     records = counted("How many individual children's records did inspectors read?")
     assert records.words == tuple(tokenize("records"))

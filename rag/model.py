@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field
 
 from core.model import Paragraph, ReportMeta, Voice
 
+# The words a yes/no answer opens with (Draft.verdict; rag/yesno.py and rag/targets.py say them).
+YES, NO = "Yes.", "No."
+
 
 @dataclass(frozen=True)
 class Filters:

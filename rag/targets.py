@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 from .figures import Figure, ranges
 from .keyword import tokenize
-
-YES, NO = "Yes.", "No."
+from .model import NO, YES
 
 # -- the question ---------------------------------------------------------------------------
 # A goal named in a question: a target, aim or ambition (a noun), or what a council aimed,

@@ -26,8 +26,7 @@ from core.grades import GRADE_WORDS, GRADES, normalise_grade, states_grade
 
 from . import targets
 from .keyword import tokenize
-
-YES, NO = "Yes.", "No."
+from .model import NO, YES
 
 # A negation, less the phrases that only look like one ('not only', 'no more than 5%').
 _NEGATION = re.compile(r"\b(?:no|not|none|never|nor|neither|nothing|without|cannot)\b|n't\b", re.I)

@@ -35,9 +35,8 @@ from . import question as q_
 from .citations import citation
 from .extractive import ExtractiveAnswerer
 from .guard import guard, supported
-from .keyword import as_reports_say
 from .model import Answer, Citation, Draft, Filters, Hit, Sentence
-from .retriever import HybridRetriever, keep_each_top
+from .retriever import HybridRetriever, embed_question, keep_each_top
 from .turn import Answerer, Turn
 
 ABSTAIN = "The reports in the library do not answer this."
@@ -164,8 +163,7 @@ class AnswerChain:
         k = self.settings.top_k
         sides = ([replace(filters, places=(), authority=p) for p in filters.places]
                  or [replace(filters, years=(), year=y) for y in filters.years])
-        # once for every search and the answerer; in the reports' words where a reader's differ
-        (vector,) = self._embedder.embed_query([as_reports_say(question)])
+        vector = embed_question(self._embedder, question)  # once for every search and the answerer
         joint = self.retriever.search(question, filters, k, vector=vector)
         if len(sides) < 2:
             return list(joint.hits), joint.best_dense, vector

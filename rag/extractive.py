@@ -30,9 +30,10 @@ from ingest.parser import CAPTION
 
 from . import targets
 from .fields import as_labels_say, header_line, names_label
-from .keyword import as_reports_say, tokenize, with_same
+from .keyword import tokenize, with_same
 from .model import Draft, Hit
 from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
+from .retriever import embed_question
 from .turn import Turn
 
 # A question about a figure or table ('What does figure 4 show?') may be answered by its caption.
@@ -77,7 +78,7 @@ class ExtractiveAnswerer:
         if not said:
             return Draft((), abstain=True)
         context = [_context(hits[i]) for i, _ in said]
-        asked = vector if vector is not None else self.embedder.embed_query([as_reports_say(question)])[0]
+        asked = vector if vector is not None else embed_question(self.embedder, question)
         # float64, as the scores were measured with (the vectors themselves are float32)
         closeness = self._vectors(hits, said, context).astype(np.float64) @ np.asarray(asked, dtype=np.float64)
         wanted = set(words or ()) or set(tokenize(question))

@@ -113,7 +113,7 @@ def _support(items, hits: list[Hit], embedder: Embedder, threshold: float,
     pairs = [(text, r) for text, refs in items for r in refs]
     if not pairs:
         return [[] for _ in items]
-    lexical = [_lexical(text, hits[r]) for text, r in pairs]
+    lexical = [lexical_support(text, hits[r]) for text, r in pairs]
     need_vectors = [i for i, lex in enumerate(lexical) if lexical_min / 2 <= lex < lexical_min]
     cosine = {}
     if need_vectors:
@@ -142,13 +142,8 @@ def _units(hit: Hit) -> list[set[str]]:
 
 
 def lexical_support(sentence: str, hit: Hit) -> float:
-    """The guard's lexical measure (``_lexical``), for an answerer that must pick which
-    paragraph a sentence comes from before the guard checks it."""
-    return _lexical(sentence, hit)
-
-
-def _lexical(sentence: str, hit: Hit) -> float:
-    """Share of the sentence's own words found in the hit's evidence; 0 if a number or a
+    """The guard's lexical measure (also for an answerer that must pick which paragraph a
+    sentence comes from before the guard checks it): share of the sentence's own words found in the hit's evidence; 0 if a number or a
     grade word is not, or a grade word is in no unit (``_units``) that shares another
     word of the sentence."""
     words = [t for t in tokenize(sentence) if t not in _FRAME]

@@ -289,7 +289,7 @@ class HybridRetriever:
             return Retrieval(question, (), NO_DENSE, searched=searched)
 
         if vector is None:
-            (vector,) = self._embedder.embed_query([as_reports_say(question)])
+            vector = embed_question(self._embedder, question)
         dense, best_dense = self._dense(snap, vector, filters, doc_ids, depth)
         keyword = self._keyword(snap, question, filters, doc_ids, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).
@@ -436,6 +436,13 @@ def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int,
             seen.add(key)
             fused[key] = fused.get(key, 0.0) + weight / (k + len(seen))
     return fused
+
+
+def embed_question(embedder: Embedder, question: str) -> list[float]:
+    """A question's vector, in the reports' words where a reader's differ
+    (keyword.as_reports_say): every search and answer embeds a question here."""
+    (vector,) = embedder.embed_query([as_reports_say(question)])
+    return vector
 
 
 def keep_each_top(ranked: list, tops: Sequence[Sequence], k: int) -> list:

@@ -25,7 +25,7 @@ from core.model import ReportMeta
 from core.sentences import sentences as split_sentences
 
 from .figures import figures_in, undated
-from .keyword import tokenize
+from .keyword import held_words, tokenize
 from .model import Draft, Filters, Hit
 from .question import YEAR, Question, answer_type, voice_named, voice_words
 
@@ -287,7 +287,7 @@ def _same_measure(question: Question, a: list[tuple[str, tuple[int, ...]]],
     measure = _measure_words(question)
 
     def held(said):
-        return measure & set(tokenize(" ".join(text for text, _ in said)))
+        return measure & held_words(" ".join(text for text, _ in said))
     return held(a) == held(b)
 
 
@@ -378,20 +378,20 @@ def alike(question: Question, answers: list[SideAnswer]) -> list[SideAnswer]:
         return answers
     pool = [[(sentence, hit) for hit in a.found for sentence in split_sentences(hit.paragraph.text)]
             for a in answers]
-    held_by = Counter(w for side in pool for sentence, _ in side for w in set(tokenize(sentence)) & measure)
+    held_by = Counter(w for side in pool for sentence, _ in side for w in held_words(sentence) & measure)
     # a rate asked for is compared as a rate ('35 per 10,000', not the '106 children' beside it)
     rate = answer_type(question.text) == "rate"
     best = None
     for ref in (0, 1):
         other = 1 - ref
         for text in texts[ref]:
-            held = set(tokenize(text)) & measure
+            held = held_words(text) & measure
             units = [v.unit for v in _values(text, question.topic)]
             once = {u for u in units if units.count(u) == 1} if held else set()
             for unit in sorted(once, key=lambda u: (u == "") == rate):
                 for sentence, hit in pool[other]:
                     got = [v for v in _values(sentence, question.topic) if v.unit == unit]
-                    if len(got) == 1 and set(tokenize(sentence)) & measure == held:
+                    if len(got) == 1 and held_words(sentence) & measure == held:
                         weight = sum(1 / held_by[w] for w in held)
                         if best is None or weight > best[0]:
                             best = (weight, other, sentence, hit)

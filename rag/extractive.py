@@ -30,7 +30,7 @@ from ingest.parser import CAPTION
 
 from . import targets
 from .fields import as_labels_say, header_line, names_label
-from .keyword import tokenize, with_same
+from .keyword import held_words, tokenize
 from .model import Draft, Hit
 from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .retriever import embed_question
@@ -263,8 +263,8 @@ def _pick(scored: list, limit: int, tuning: Tuning, holds: dict[tuple[int, str],
 def _candidates(hits: list[Hit], said: list[tuple[int, str]], context: list[str], closeness,
                 wanted: set[str]) -> tuple[list[tuple[int, str]], list[float], list[set[str]]]:
     """The texts that may be quoted, as (hit, text), with each one's cosine with the question
-    and the words it is about (its own, its heading's and lead-in's, in either wording of
-    keyword.SAME), from the hits' sentences (``said``) and their cosines (``closeness``).
+    and the words it is about (its own, its heading's and lead-in's, as keyword.held_words reads them),
+    from the hits' sentences (``said``) and their cosines (``closeness``).
 
     A sentence that points back for what it is about ('seven children were benefiting from
     these arrangements') is quoted with the sentence it points to ('The local authority
@@ -275,16 +275,16 @@ def _candidates(hits: list[Hit], said: list[tuple[int, str]], context: list[str]
     its subject already: the sentence before adds nothing asked, and is not said.)"""
     candidates, dense, about = [], [], []
     for n, ((i, s), c) in enumerate(zip(said, context)):
-        words_of = set(tokenize(f"{c} {hits[i].paragraph.lead_in} {s}"))
-        before = set(tokenize(said[n - 1][1])) if n and said[n - 1][0] == i and refers_back(s) else set()
-        if (before - words_of) & wanted:
-            candidates.append((i, f"{said[n - 1][1]} {s}"))
+        text = f"{c} {hits[i].paragraph.lead_in} {s}"
+        before = said[n - 1][1] if n and said[n - 1][0] == i and refers_back(s) else ""
+        if (set(tokenize(before)) - set(tokenize(text))) & wanted:
+            candidates.append((i, f"{before} {s}"))
             dense.append(max(closeness[n - 1], closeness[n]))
-            words_of |= before
+            text = f"{text} {before}"
         else:
             candidates.append((i, s))
             dense.append(closeness[n])
-        about.append(with_same(words_of))  # 'case files' ~ 'records'
+        about.append(held_words(text))  # 'case files' ~ 'records'
     return candidates, dense, about
 
 

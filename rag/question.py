@@ -19,7 +19,7 @@ from core.model import ReportMeta
 from core.numbers import NUMBER_WORD, NUMBER_WORDS, same_number
 
 from .authorities import places_named
-from .keyword import STOPWORDS, said_otherwise, tokenize
+from .keyword import STOPWORDS, held_words, said_otherwise, tokenize
 from .model import Filters
 
 YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question names
@@ -314,7 +314,7 @@ class Count:
         'the majority of plans' only before them), and what was done to it anywhere in the
         sentence or its ``context`` (heading, lead-in)?"""
         if self.done:
-            around = set(tokenize(f"{context} {sentence}"))
+            around = held_words(f"{context} {sentence}")  # 'in care' is 'looked after'
             if not all(any(same_word(d, t) for t in around) for d in self.done):
                 return False
         if not self.words:

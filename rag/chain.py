@@ -201,7 +201,9 @@ class AnswerChain:
         else:
             text = "\n".join(filter(None, [_unmark(draft.note)] + _render(checked.sentences, checked.citations)))
         if turn.reading.polar and not re.match(r"(yes|no)\b", text, re.I):  # a yes/no question's yes or no first
-            lead = draft.verdict or yesno.lead(turn.reading.text, [s.text for s in checked.sentences])
+            # a comparison's yes or no is the comparison's (compare.verdict), never one side's sentence's
+            lead = draft.verdict or ("" if draft.compared else
+                                     yesno.lead(turn.reading.text, [s.text for s in checked.sentences]))
             text = f"{lead} {text}" if lead else text
         return Answer(text=text, sentences=checked.sentences, citations=checked.citations, abstained=False,
                       unsupported_sentences=checked.unsupported,

@@ -26,8 +26,8 @@ from core.sentences import sentences as split_sentences
 
 from .figures import figures_in, undated
 from .keyword import held_words, tokenize
-from .model import Draft, Filters, Hit
-from .question import YEAR, Question, answer_type, voice_named, voice_words
+from .model import NO, YES, Draft, Filters, Hit
+from .question import YEAR, Question, answer_type, counted, voice_named, voice_words
 
 # The words that make a question a comparison. Naming two councils or years is not
 # enough ('What was planned for April 2017 in the 2016 paper?' names two years).
@@ -271,11 +271,13 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
     where = [[(text, refs) for text, refs in said if _shows(text, v)]
              for v, said in zip(pair or (), said_by)]
     cited = [tuple(r for _, refs in w for r in refs) for w in where]
+    said = ""
     if stated and all(cited) and _same_measure(question, *where):
         sentences.append((stated, tuple(dict.fromkeys(r for refs in cited for r in refs))))
         joint = (len(sentences) - 1,)
+        said = verdict(question, [a.side for a in answers], pair) if question.polar else ""
     return Draft(tuple(sentences), abstain=not sentences, note=" ".join(notes + missing), compared=True,
-                 joint=joint), hits
+                 joint=joint, verdict=said), hits
 
 
 def _same_measure(question: Question, a: list[tuple[str, tuple[int, ...]]],
@@ -376,8 +378,13 @@ def alike(question: Question, answers: list[SideAnswer]) -> list[SideAnswer]:
     measure = _measure_words(question)
     if pair and _same_measure(question, *([(t, ()) for t in ts if _shows(t, v)] for ts, v in zip(texts, pair))):
         return answers
-    pool = [[(sentence, hit) for hit in a.found for sentence in split_sentences(hit.paragraph.text)]
-            for a in answers]
+    # a sentence of the side's own search, giving a count of what the side counts ('five Dorset
+    # learning centres' is no count of its children in care; a rate is often said apart from its
+    # thing: 'The rate of children subject to a plan in Dorset is 41 per 10,000')
+    counts = [counted(a.side.question) for a in answers]
+    pool = [[(sentence, hit) for hit in a.found for sentence in split_sentences(hit.paragraph.text)
+             if not count or count.share or count.held_by(sentence)]
+            for a, count in zip(answers, counts)]
     held_by = Counter(w for side in pool for sentence, _ in side for w in held_words(sentence) & measure)
     # a rate asked for is compared as a rate ('35 per 10,000', not the '106 children' beside it)
     rate = answer_type(question.text) == "rate"
@@ -452,6 +459,35 @@ def compared_values(a: list[Value], b: list[Value]) -> tuple[Value, Value] | Non
     if len(units) != 1:
         return None
     return next(v for v in a if v.unit == units[0]), next(v for v in b if v.unit == units[0])
+
+
+# What a yes/no comparison claims: the first side's value above or below the second's ('Did
+# Dorset have more children in care in 2020 than in 2011?'), or with a verb of change, the later
+# year's above or below the earlier's ('Did the number ... rise between 2011 and 2020?').
+_ABOVE = re.compile(r"\b(more|higher|greater|larger|bigger|better)\b", re.I)
+_BELOW = re.compile(r"\b(fewer|less|lower|smaller|worse)\b", re.I)
+_ROSE = re.compile(r"\b(rise|rises|risen|rose|increas\w*|grow|grew|grown|improv\w*|go up|went up|gone up)\b", re.I)
+_FELL = re.compile(r"\b(fall|falls|fallen|fell|decreas\w*|drop\w*|declin\w*|worsen\w*|go down|went down)\b", re.I)
+
+
+def verdict(question: Question, sides_: list[Side], values: tuple[Value, Value]) -> str:
+    """'Yes.' or 'No.' for a yes/no question comparing two sides' values, as the values
+    decide what it claims (above); '' where it claims no direction, or two."""
+    text = question.text
+    a, b = values
+    first, second = sides_
+    rose, fell = bool(_ROSE.search(text)), bool(_FELL.search(text))
+    if rose != fell and first.year and second.year and first.year != second.year:
+        if first.year > second.year:
+            a, b = b, a
+        a, b, up = b, a, rose  # the claim is of the later value against the earlier
+    elif bool(_ABOVE.search(text)) != bool(_BELOW.search(text)):
+        up = bool(_ABOVE.search(text))
+    else:
+        return ""
+    # a grade's rank falls as it gets better: 'higher', 'better' and 'improved' mean a lower rank
+    x, y = (-a.amount, -b.amount) if a.unit == "grade" else (a.amount, b.amount)
+    return YES if (x > y if up else x < y) else NO
 
 
 def comparison(sides_: list[Side], values: tuple[Value, Value]) -> str:

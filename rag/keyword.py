@@ -171,6 +171,11 @@ def as_reports_say(question: str) -> str:
     return f"{question} ({'; '.join(dict.fromkeys(terms))})" if terms else question
 
 
+def term_opening(text: str) -> str | None:
+    """The TERMS phrase ``text`` opens with, if any: 'looked after by Dorset' -> 'looked after'."""
+    return next((m.group() for phrase, _, _ in _TERM_PHRASES if (m := phrase.match(text))), None)
+
+
 def held_words(text: str) -> set[str]:
     """The words (tokens) ``text`` holds, with the other wording of each SAME, EVERYDAY or TERMS
     phrase in it: a sentence saying 'case files' holds a question's 'records', '481 Children in

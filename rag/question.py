@@ -19,7 +19,7 @@ from core.model import ReportMeta
 from core.numbers import NUMBER_WORD, NUMBER_WORDS, same_number
 
 from .authorities import places_named
-from .keyword import STOPWORDS, held_words, said_otherwise, tokenize
+from .keyword import STOPWORDS, held_words, said_otherwise, term_opening, tokenize
 from .model import Filters
 
 YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question names
@@ -84,6 +84,8 @@ _FRAME = set(tokenize(
     "recommend recommended area areas improvement improvements list all every each full complete say said "
     "tell me please their its they it services service children's set gave ask asked want wanted told put "
     "need needs improve "
+    # any area at all: 'Did Darlington get an outstanding grade for anything?'
+    "anything anywhere something "
     # naming the source, not the topic: 'according to Ofsted', 'in its latest report'
     "according latest"))
 
@@ -294,6 +296,25 @@ _WINDOW = 4
 _WINDOW_AFTER = 6
 
 
+def _counted_after(words: list[str], i: int) -> list[str]:
+    """The tokens of the words right after the figure ``words[i]`` up to the first stopword
+    (not 'and'): what it counts when a noun follows it ('474 eligible and former relevant care
+    leavers'); none when the figure ends a phrase ('(485);') or a stopword follows ('5 were'). A
+    bracket ends it: '(pupil referral units)' names the centres again. Whose they are is not what
+    they are: 'three residential children's homes' counts homes."""
+    run: list[str] = []
+    if re.search(r"[^\w%]$", words[i]):
+        return run
+    for w in words[i + 1:i + 1 + _WINDOW_AFTER]:
+        bare = w.strip("(),.;:").lower()
+        if not bare or w.startswith("(") or (bare in STOPWORDS and bare != "and") or bare in _AUX or bare == "per":
+            break
+        run.append(w)
+        if w != w.rstrip("(),.;:"):
+            break
+    return tokenize(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
+
+
 @dataclass(frozen=True)
 class Count:
     """What a count question counts: the words of the thing ('agency social workers' ->
@@ -331,6 +352,11 @@ class Count:
                 after = [x for x in words[i + 1:i + 1 + _WINDOW] if x.lower() not in _OF_THE]
                 near = tokenize(" ".join(after[:2]))
             else:
+                counts = () if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
+                if counts and self.words and not replace(self, words=self.words[-1:])._named_in(counts):
+                    # 'the five Dorset learning centres' counts centres, not the children before it; the
+                    # thing's last word is its noun ('an additional fifty case files' counts files)
+                    continue
                 near = tokenize(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]))
             if self._named_in(near):
                 return True
@@ -400,6 +426,8 @@ def _count_of(rest_text: str) -> Count:
     done = ()
     if 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].islower() and rest[i].endswith("ed"):
         done = tuple(tokenize(rest[i]))
+    elif thing and (term := term_opening(" ".join(rest[i:]))):
+        done = tuple(tokenize(term))  # which children: 'the number of children looked after by Dorset'
     return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
 
 

@@ -158,6 +158,29 @@ def test_the_direction_is_stated_over_time_and_between_councils():
         "Dorset's figure (35) is lower than Darlington's (41)."
 
 
+def test_a_yes_no_comparison_is_decided_by_the_values_as_it_claims():
+    d2011, d2020 = Side("Dorset 2011", Filters(), "Dorset", 2011), Side("Dorset 2020", Filters(), "Dorset", 2020)
+    counts = (Value("481", 481.0), Value("294", 294.0))  # in the sides' order: 2020, then 2011
+
+    def said(question, sides_=(d2020, d2011), values=counts):
+        return compare.verdict(read(question, LIBRARY), list(sides_), values)
+    # the first side named against the second
+    assert said("Did Dorset have more children in care in 2020 than in 2011?") == "Yes."
+    assert said("Did Dorset have fewer children in care in 2020 than in 2011?") == "No."
+    assert said("Were more children looked after in 2011 than in 2020?", (d2011, d2020), counts[::-1]) == "No."
+    # a verb of change: the later year against the earlier, whichever is named first
+    assert said("Did the number of children looked after rise between 2020 and 2011?") == "Yes."
+    assert said("Did the number of children looked after fall between 2011 and 2020?", (d2011, d2020),
+                counts[::-1]) == "No."
+    assert said("Did Dorset have as many children in care in 2020 as in 2011?") == ""  # no direction claimed
+    # grades: better is the lower rank
+    dorset, darl = Side("Dorset", Filters(), "Dorset"), Side("Darlington", Filters(), "Darlington")
+    grades = (Value("good", 2.0, "grade"), Value("adequate", 3.0, "grade"))
+    assert said("Was Dorset judged better than Darlington in 2011?", (dorset, darl), grades) == "Yes."
+    assert said("Was Dorset rated lower than Darlington?", (dorset, darl), grades) == "No."
+    assert said("Did Dorset's grade improve between 2011 and 2020?", (d2011, d2020), grades) == "No."
+
+
 def test_a_side_no_report_answers_is_named(make_report):
     report = make_report()
     q = read("Which had more care leavers, Dorset in 2011 or Poole in 2017?", LIBRARY)
@@ -325,3 +348,15 @@ def test_each_side_counts_the_thing_compared(chain):
     answer = chain.ask("Which council had more care leavers, Dorset in 2020 or Poole in 2017?")
     assert "125 care leavers" in answer.text and "262" in answer.text
     assert "(262) is higher than" in answer.text
+
+
+@pytest.mark.integration
+def test_a_yes_no_comparison_is_answered_by_the_values_compared(chain):
+    """'Were more ... in 2011 than in 2020?': the yes or no is the comparison's, decided by the
+    two sides' figures (each cited), never read off one side's sentence."""
+    answer = chain.ask("Were more children looked after by Dorset in 2011 than in 2020?")
+    assert answer.text.startswith("No.")
+    assert "294" in answer.text and "481" in answer.text and "rose: 294, then 481" in answer.text
+    answer = chain.ask("Did the number of children looked after by Dorset rise between 2011 and 2020?")
+    assert answer.text.startswith("Yes.")
+    assert "294 children and young people" in answer.text  # not 'the five Dorset learning centres'

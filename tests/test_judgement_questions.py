@@ -64,6 +64,8 @@ def test_which_areas_were_outstanding_when_none_was(chain):
     # over a list: any one, or every one
     ("Were any of Dorset's 2011 judgements outstanding?", "Yes.", "outstanding"),
     ("Were all of Darlington's judgements good?", "No.", "good"),
+    ("Did Darlington get an outstanding grade for anything?", "No.", "good"),  # any area at all
+    ("Was anything judged inadequate in Poole in 2017?", "No.", "good"),
 ])
 def test_yes_or_no_on_a_recorded_grade(chain, question, first, grade):
     answer = chain.ask(question)

@@ -89,6 +89,28 @@ def test_what_a_count_counts_past_its_framing():
     assert not records.held_by("Inspectors met fifty children.")
 
 
+
+def test_a_figure_counts_the_noun_after_it():
+    looked_after = counted("How many children were looked after by Dorset in 2011?")
+    # 'the five Dorset learning centres' counts centres, though children are named before it
+    assert not looked_after.held_by("Children in care placed in the five Dorset learning centres (pupil "
+                                    "referral units) are not looked after.")
+    assert looked_after.held_by("At the time of the inspection there were 294 children and young people "
+                                "looked after by Dorset County Council.")
+    assert looked_after.held_by("481 Children in Care")  # 'in care' is 'looked after'
+    assert counted("How many additional case files did the Ofsted team review?").held_by(
+        "The team reviewed an additional fifty case files.")  # the noun after the figure is the thing's
+    assert not counted("How many children in care did Dorset have?").held_by(
+        "Dorset County Council directly provides children's residential care through three residential "
+        "children's homes.")  # homes, whose 'care' and 'children' are said around them
+    assert counted("How many care leavers were there?").held_by(
+        "We therefore have a total of 474 eligible and former relevant care leavers.")
+    # which children, said after them in the sector's terms ('the number of children looked after')
+    assert counted("Did the number of children looked after rise?").done == tuple(tokenize("looked"))
+    assert counted("How many children in care were there?").done == tuple(tokenize("care"))
+    assert counted("How many children's case records examined by inspectors?").done == ()
+
+
 def test_an_abstention_says_what_was_looked_for():
     assert looked_for(read("Who was the lead inspector for the inspection of Darlington in 2011?", [])) == (
         "The reports name no lead inspector for Darlington in 2011.")

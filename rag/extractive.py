@@ -34,6 +34,7 @@ from .keyword import held_words, tokenize
 from .model import Draft, Hit
 from .question import answer_type, clauses, counted, role_asked, spelled_out, type_strength
 from .retriever import embed_question
+from .structured import AREA_NAMED
 from .turn import Turn
 
 # A question about a figure or table ('What does figure 4 show?') may be answered by its caption.
@@ -167,6 +168,8 @@ class ExtractiveAnswerer:
         scored = []
         for (i, s), found, cos in zip(candidates, about, dense):
             share = len(wanted & found) / len(wanted) if wanted else 0.0
+            if kind == "grade" and share < AREA_NAMED:
+                continue  # a grade said of another area ('fostering' is not 'private fostering arrangements')
             typed = type_strength(s, held, question) if kind else 0.0
             if held == "person" and typed:  # no role asked ('who was recruited?'): whoever did it answers,
                 typed = 1.0                 # named or by a role ('the Chair of the Council'), on its score

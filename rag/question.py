@@ -353,6 +353,8 @@ class Count:
                 near = tokenize(" ".join(after[:2]))
             else:
                 counts = () if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
+                if counts and self.done and all(any(same_word(d, t) for t in counts) for d in self.done):
+                    return True  # what was done, counted: '16 adoptions' are 16 children adopted
                 if counts and self.words and not replace(self, words=self.words[-1:])._named_in(counts):
                     # 'the five Dorset learning centres' counts centres, not the children before it; the
                     # thing's last word is its noun ('an additional fifty case files' counts files)

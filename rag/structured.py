@@ -74,6 +74,11 @@ def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]
 
 
 # -- grades -------------------------------------------------------------------------------
+# A grade answers for an area when the question's words name at least this share of it (a
+# record), or the sentence stating it holds this share of the question's words (text).
+AREA_NAMED = 0.5
+
+
 def _grades(question: Question, reports: list[Report], whole_area: bool = False) -> tuple[Draft, list[Hit]] | None:
     asked = set(tokenize(question.text))
     chosen: list[tuple[Report, Judgement]] = []
@@ -91,7 +96,7 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         if not listing:
             # The question must name most of an area ('being healthy'), not share one
             # word with it ('health' in 'the contribution of health agencies ...').
-            need = 1.0 if whole_area else 0.5
+            need = 1.0 if whole_area else AREA_NAMED
             # 'What did Ofsted find about adoption?' asks for findings unless it names the area in full.
             listed = [j for j in listed if _covered(j, asked, printed_only=whole_area) >= need]
         if question.grades and listing:  # 'which areas were judged good?'

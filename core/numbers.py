@@ -15,6 +15,11 @@ def in_words(n: int) -> str:
     return _UNITS[n - 1] if 1 <= n <= 9 else str(n)
 
 
+def written(n: int) -> set[str]:
+    """The ways a report writes ``n``: '18' and 'eighteen'."""
+    return {str(n)} | {w for w, v in NUMBER_WORDS.items() if v == n}
+
+
 def same_number(a: str, b: str) -> bool:
     """'nine' ~ '9', '50' ~ 'fifty' (whole words; anything else: equal as written)."""
     def value(x: str):

@@ -12,7 +12,7 @@ from collections import Counter
 
 from core.grades import GRADE_WORDS, GRADES, OUTCOMES, SECTION_GRADE, field_names, normalise_grade, states_grade
 from core.model import Judgement, Kind, Paragraph, Recommendation, Report, Voice
-from core.numbers import NUMBER_WORDS, in_words
+from core.numbers import in_words, written
 from core.sentences import sentences as split_sentences
 
 from .fields import fields, match
@@ -369,7 +369,7 @@ _JUDGEMENTS = re.compile(r"\bjudge?ments?\b", re.I)
 
 def _stated_count(report: Report, n: int, grade: str) -> tuple[str, Paragraph | None]:
     """The report's own sentence giving how many judgements had a grade, if it has one."""
-    words = {str(n), in_words(n)}
+    words = written(n)
     for p in report.paragraphs:
         if p.kind is Kind.PARAGRAPH:
             for s in split_sentences(p.text):
@@ -529,7 +529,7 @@ _ITEMS_TOO = re.compile(r"\b(what|which) (were|are) (they|these|those|them)\b|\b
 def _stated_rec_count(report: Report, n: int) -> tuple[str, Paragraph | None]:
     """The report's own prose sentence giving how many recommendations it records (``n``,
     in digits or words, next to 'recommendation'), if it has one."""
-    words = {str(n)} | {w for w, v in NUMBER_WORDS.items() if v == n}
+    words = written(n)
     for p in report.paragraphs:
         if p.kind is Kind.PARAGRAPH:
             for s in split_sentences(p.text):

@@ -271,13 +271,13 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
     where = [[(text, refs) for text, refs in said if _shows(text, v)]
              for v, said in zip(pair or (), said_by)]
     cited = [tuple(r for _, refs in w for r in refs) for w in where]
-    said = ""
+    lead = ""
     if stated and all(cited) and _same_measure(question, *where):
         sentences.append((stated, tuple(dict.fromkeys(r for refs in cited for r in refs))))
         joint = (len(sentences) - 1,)
-        said = verdict(question, [a.side for a in answers], pair) if question.polar else ""
+        lead = verdict(question, [a.side for a in answers], pair) if question.polar else ""
     return Draft(tuple(sentences), abstain=not sentences, note=" ".join(notes + missing), compared=True,
-                 joint=joint, verdict=said), hits
+                 joint=joint, verdict=lead), hits
 
 
 def _same_measure(question: Question, a: list[tuple[str, tuple[int, ...]]],
@@ -478,9 +478,9 @@ def verdict(question: Question, sides_: list[Side], values: tuple[Value, Value])
     first, second = sides_
     rose, fell = bool(_ROSE.search(text)), bool(_FELL.search(text))
     if rose != fell and first.year and second.year and first.year != second.year:
-        if first.year > second.year:
+        if first.year < second.year:  # the claim is of the later year's value against the earlier's
             a, b = b, a
-        a, b, up = b, a, rose  # the claim is of the later value against the earlier
+        up = rose
     elif bool(_ABOVE.search(text)) != bool(_BELOW.search(text)):
         up = bool(_ABOVE.search(text))
     else:

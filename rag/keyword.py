@@ -132,9 +132,9 @@ def _phrase(words: str) -> re.Pattern:
     return re.compile(r"\b" + r"[\s-]+".join(words.split()) + r"\b", re.I)
 
 
-# each TERMS phrase, and the other's wording and tokens
-_TERM_PHRASES = [(_phrase(a), b, tuple(tokenize(b))) for a, b in TERMS] + \
-    [(_phrase(b), a, tuple(tokenize(a))) for a, b in TERMS]
+# each TERMS phrase, then the other: its words, its pattern and its tokens
+_TERM_PHRASES = [(_phrase(one), other, _phrase(other), tuple(tokenize(other)))
+                 for pair in TERMS for one, other in (pair, pair[::-1])]
 
 
 def expand(tokens: list[str], acronyms: dict[str, tuple[str, ...]]) -> list[str]:
@@ -167,13 +167,13 @@ def as_reports_say(question: str) -> str:
     phrase (a question so worded ranked its paragraph 16th by dense search, 5th with the term)."""
     have = set(tokenize(question))
     terms = [other for phrase, other in _EVERYDAY_PHRASES if set(phrase) <= have and not set(tokenize(other)) <= have]
-    terms += [other for phrase, other, _ in _TERM_PHRASES if phrase.search(question) and not _phrase(other).search(question)]
+    terms += [other for phrase, other, said, _ in _TERM_PHRASES if phrase.search(question) and not said.search(question)]
     return f"{question} ({'; '.join(dict.fromkeys(terms))})" if terms else question
 
 
 def term_opening(text: str) -> str | None:
     """The TERMS phrase ``text`` opens with, if any: 'looked after by Dorset' -> 'looked after'."""
-    return next((m.group() for phrase, _, _ in _TERM_PHRASES if (m := phrase.match(text))), None)
+    return next((m.group() for phrase, *_ in _TERM_PHRASES if (m := phrase.match(text))), None)
 
 
 def held_words(text: str) -> set[str]:
@@ -182,7 +182,7 @@ def held_words(text: str) -> set[str]:
     Care' holds 'looked after'."""
     tokens = set(tokenize(text))
     tokens |= {t for phrase, other in _SAME_TOKENS if set(phrase) <= tokens for t in other}
-    return tokens | {t for phrase, _, other in _TERM_PHRASES if phrase.search(text) for t in other}
+    return tokens | {t for phrase, *_, other in _TERM_PHRASES if phrase.search(text) for t in other}
 
 
 def said_otherwise(word: str) -> list[tuple[str, ...]]:

@@ -113,10 +113,13 @@ class AnswerChain:
             return replace(turn, abstain=f"No report in the library matches {_describe(turn.filters)}.")
         hits, best, vector = self._search(turn.standalone, turn.filters)
         turn = replace(turn, hits=tuple(hits), vector=vector)
-        # A grade the records do not hold may still be stated in the text, of an earlier inspection
-        # ('judged fostering and adoption services to be good when they were last inspected in
-        # 2008'): the answerer looks there, for a sentence naming the area (structured.AREA_NAMED).
         from_records = structured.answer(reading, list(reports))
+        if from_records is None and reading.intent == "grade" and any(r.judgements for r in reports):
+            # The grades are all in the records: a grade they do not hold was not given. (Reading
+            # one from the text instead, an earlier inspection's 'judged fostering ... to be good
+            # when they were last inspected in 2008', gained no dev question and answered two
+            # unanswerable library questions: see bench/results.md, issue 13.)
+            return replace(turn, abstain="The reports searched record no judgement for that.")
         if from_records is not None:
             # Records first; the text hits follow, so a reader sees the prose around them too.
             draft, record_hits = from_records

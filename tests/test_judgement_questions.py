@@ -92,12 +92,3 @@ def test_a_grade_is_cited_where_the_inspectors_state_it(chain):
             and c.locator.isdigit()]
     assert said and any(re.search(r"\bis good\b", c.text) for c in said), [c.label for c in answer.citations]
 
-
-def test_a_grade_the_records_do_not_hold_is_read_from_a_sentence_naming_the_area(chain):
-    # the 2011 report grades no fostering service; its text gives the last fostering inspection's grade
-    answer = chain.ask("Was Dorset's fostering service judged good in 2011?")
-    assert answer.text.startswith("Yes.") and "fostering and adoption services to be good" in answer.text
-    assert [c.locator for c in answer.citations] == ["83"]
-    # that sentence does not name 'private fostering arrangements': no grade of them is given
-    answer = chain.ask("How did Ofsted grade Dorset's private fostering arrangements in 2011?")
-    assert answer.abstained, answer.text

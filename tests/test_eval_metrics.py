@@ -322,7 +322,7 @@ def test_the_shipped_thresholds():
     # the line measured on the test split on 2026-12-03 (issue 13's bars are not met yet: the file says)
     assert t.beat_baseline and t.minimum == {"answer_correctness": 0.75, "citation_precision": 0.88,
                                              "abstention_accuracy": 0.93, "evidence_recall_at_5": 0.82}
-    assert t.maximum == {"false_abstention_rate": 0.09}
+    assert t.maximum == {"false_abstention_rate": 0.10}
     assert t.by_kind == {"comparison": {"answer_correctness": 0.47}}
 
 

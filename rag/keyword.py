@@ -115,7 +115,11 @@ SAME = (("councillors", "members"), ("care leavers", "leaving care"), ("records"
 # embedding is told the term (as_reports_say). Only the sector's standard terms belong here,
 # never one report's phrase.
 EVERYDAY = (("trouble with the law", "offending"), ("trouble with the police", "offending"),
-            ("sent home from school", "excluded"), ("sent home from school", "exclusions"))
+            ("sent home from school", "excluded"), ("sent home from school", "exclusions"),
+            ("run away", "missing"), ("ran away", "missing"), ("running away", "missing"),
+            ("foster parents", "foster carers"), ("foster families", "foster carers"),
+            ("unemployed", "not in education, employment or training"),
+            ("exam results", "attainment"), ("school results", "attainment"))
 # The law's term and the everyday one for the same children, both in the reports' own headings
 # and text ('looked after children are described as children in care', Dorset 2011): told to the
 # embedding and read as one in a sentence, but not searched by keyword (see SAME: searched,
@@ -183,11 +187,6 @@ def held_words(text: str) -> set[str]:
     tokens = set(tokenize(text))
     tokens |= {t for phrase, other in _SAME_TOKENS if set(phrase) <= tokens for t in other}
     return tokens | {t for phrase, *_, other in _TERM_PHRASES if phrase.search(text) for t in other}
-
-
-def said_otherwise(word: str) -> list[tuple[str, ...]]:
-    """The other wordings (tokens) of one token in SAME: 'record' -> [('case', 'file')]."""
-    return [other for phrase, other in _SAME_TOKENS if phrase == (word,)]
 
 
 def _analyse(text: str, stemmer) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:

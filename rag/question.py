@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from core.dates import MONTH_NAMES, MONTHS, TIME_UNITS
 from core.errors import QuestionError
@@ -19,7 +20,7 @@ from core.model import ReportMeta
 from core.numbers import NUMBER_WORD, NUMBER_WORDS, same_number
 
 from .authorities import places_named
-from .keyword import STOPWORDS, held_words, said_otherwise, term_opening, tokenize
+from .keyword import STOPWORDS, held_words, term_opening, tokenize
 from .model import Filters
 
 YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")  # a year a report or a question names
@@ -297,7 +298,7 @@ _WINDOW_AFTER = 6
 
 
 def _counted_after(words: list[str], i: int) -> list[str]:
-    """The tokens of the words right after the figure ``words[i]`` up to the first stopword
+    """The tokens (keyword.held_words) of the words right after the figure ``words[i]`` up to the first stopword
     (not 'and'): what it counts when a noun follows it ('474 eligible and former relevant care
     leavers'); none when the figure ends a phrase ('(485);') or a stopword follows ('5 were'). A
     bracket ends it: '(pupil referral units)' names the centres again. Whose they are is not what
@@ -312,7 +313,7 @@ def _counted_after(words: list[str], i: int) -> list[str]:
         run.append(w)
         if w != w.rstrip("(),.;:"):
             break
-    return tokenize(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
+    return sorted(held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w))))
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ class Count:
                 continue  # a sum or a share is no count: 'the £20,000 care leavers fund', '84% of children'
             if vague:  # the noun it quantifies: 'all children', 'the majority of children's plans'
                 after = [x for x in words[i + 1:i + 1 + _WINDOW] if x.lower() not in _OF_THE]
-                near = tokenize(" ".join(after[:2]))
+                near = held_words(" ".join(after[:2]))
             else:
                 counts = () if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
                 if counts and self.done and all(any(same_word(d, t) for t in counts) for d in self.done):
@@ -359,16 +360,17 @@ class Count:
                     # 'the five Dorset learning centres' counts centres, not the children before it; the
                     # thing's last word is its noun ('an additional fifty case files' counts files)
                     continue
-                near = tokenize(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]))
+                near = held_words(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]))  # in either wording
             if self._named_in(near):
                 return True
         return False
 
-    def _named_in(self, tokens: list[str]) -> bool:
+    def _named_in(self, tokens: Iterable[str]) -> bool:
+        """Are the thing's words among ``tokens`` (keyword.held_words: 'case files' hold 'records')?"""
+        tokens = set(tokens)
         people = [w for w in self.words if w in _PEOPLE]
-        others = [w for w in self.words if w not in _PEOPLE]
         # the same word, not a longer one: 'inspections' are not 'inspectors'
-        return (all(w in tokens or any(set(alt) <= set(tokens) for alt in said_otherwise(w)) for w in others)
+        return (all(w in tokens for w in self.words if w not in _PEOPLE)
                 and (not people or any(t in _PEOPLE for t in tokens)))
 
 

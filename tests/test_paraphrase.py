@@ -42,6 +42,9 @@ def test_the_embedding_reads_the_reports_wording_of_an_everyday_phrase():
     assert as_reports_say("How often do children get into trouble with the law?") == \
         "How often do children get into trouble with the law? (offending)"
     assert as_reports_say("Were children sent home from school?").endswith("(excluded; exclusions)")
+    assert as_reports_say("Do children run away from care?").endswith("(missing)")
+    assert as_reports_say("How many care leavers were unemployed?").endswith(
+        "(not in education, employment or training)")
     # a question in the reports' words already, or with no such phrase, is left as it is
     assert as_reports_say("How many young people offend?") == "How many young people offend?"
     assert as_reports_say("How many children are adopted?") == "How many children are adopted?"
@@ -131,3 +134,15 @@ def test_a_comparison_of_children_looked_after_reads_the_count_of_children_in_ca
     assert "294" in answer.text and "481 Children in Care" in answer.text
     assert "rose" in answer.text
     assert "gives no figure" not in answer.text
+
+
+@pytest.mark.integration
+def test_unemployed_finds_not_in_education_employment_or_training(chain):
+    answer = chain.ask("How many of Poole's care leavers were unemployed in 2017?")
+    assert "four care leavers were not in education, employment or training" in answer.text
+
+
+@pytest.mark.integration
+def test_running_away_finds_missing_from_care(chain):
+    answer = chain.ask("What did Ofsted say about Dorset children who run away from care in 2011?")
+    assert "missing from care" in answer.text

@@ -98,6 +98,8 @@ def test_a_figure_counts_the_noun_after_it():
     assert looked_after.held_by("At the time of the inspection there were 294 children and young people "
                                 "looked after by Dorset County Council.")
     assert looked_after.held_by("481 Children in Care")  # 'in care' is 'looked after'
+    # the thing in either wording (keyword.held_words): foster parents are foster carers
+    assert counted("How many foster parents did Dorset have?").held_by("There are 211 foster carer households.")
     # what was done to them, counted: 16 adoptions are 16 children adopted
     assert counted("How many children were adopted in Poole?").held_by("there have been 16 adoptions")
     assert counted("How many additional case files did the Ofsted team review?").held_by(

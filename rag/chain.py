@@ -118,7 +118,7 @@ class AnswerChain:
             # The grades are all in the records: a grade they do not hold was not given. (Reading
             # one from the text instead, an earlier inspection's 'judged fostering ... to be good
             # when they were last inspected in 2008', gained no dev question and answered two
-            # unanswerable library questions: see bench/results.md, issue 13.)
+            # unanswerable library questions: README, "The library set".)
             return replace(turn, abstain="The reports searched record no judgement for that.")
         if from_records is not None:
             # Records first; the text hits follow, so a reader sees the prose around them too.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from core.dates import MONTH_NAMES, MONTHS, TIME_UNITS
 from core.errors import QuestionError
@@ -297,15 +296,15 @@ _WINDOW = 4
 _WINDOW_AFTER = 6
 
 
-def _counted_after(words: list[str], i: int) -> list[str]:
-    """The tokens (keyword.held_words) of the words right after the figure ``words[i]`` up to the first stopword
-    (not 'and'): what it counts when a noun follows it ('474 eligible and former relevant care
-    leavers'); none when the figure ends a phrase ('(485);') or a stopword follows ('5 were'). A
-    bracket ends it: '(pupil referral units)' names the centres again. Whose they are is not what
-    they are: 'three residential children's homes' counts homes."""
+def _counted_after(words: list[str], i: int) -> set[str]:
+    """The words (keyword.held_words) right after the figure ``words[i]`` up to the first
+    stopword (not 'and'): what it counts when a noun follows it ('474 eligible and former
+    relevant care leavers'); none when the figure ends a phrase ('(485);') or a stopword follows
+    ('5 were'). A bracket ends it: '(pupil referral units)' names the centres again. Whose they
+    are is not what they are: 'three residential children's homes' counts homes."""
     run: list[str] = []
     if re.search(r"[^\w%]$", words[i]):
-        return run
+        return set()
     for w in words[i + 1:i + 1 + _WINDOW_AFTER]:
         bare = w.strip("(),.;:").lower()
         if not bare or w.startswith("(") or (bare in STOPWORDS and bare != "and") or bare in _AUX or bare == "per":
@@ -313,7 +312,7 @@ def _counted_after(words: list[str], i: int) -> list[str]:
         run.append(w)
         if w != w.rstrip("(),.;:"):
             break
-    return sorted(held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w))))
+    return held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
 
 
 @dataclass(frozen=True)
@@ -353,10 +352,10 @@ class Count:
                 after = [x for x in words[i + 1:i + 1 + _WINDOW] if x.lower() not in _OF_THE]
                 near = held_words(" ".join(after[:2]))
             else:
-                counts = () if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
+                counts = set() if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
                 if counts and self.done and all(any(same_word(d, t) for t in counts) for d in self.done):
                     return True  # what was done, counted: '16 adoptions' are 16 children adopted
-                if counts and self.words and not replace(self, words=self.words[-1:])._named_in(counts):
+                if counts and not replace(self, words=self.words[-1:])._named_in(counts):
                     # 'the five Dorset learning centres' counts centres, not the children before it; the
                     # thing's last word is its noun ('an additional fifty case files' counts files)
                     continue
@@ -365,9 +364,8 @@ class Count:
                 return True
         return False
 
-    def _named_in(self, tokens: Iterable[str]) -> bool:
+    def _named_in(self, tokens: set[str]) -> bool:
         """Are the thing's words among ``tokens`` (keyword.held_words: 'case files' hold 'records')?"""
-        tokens = set(tokens)
         people = [w for w in self.words if w in _PEOPLE]
         # the same word, not a longer one: 'inspections' are not 'inspectors'
         return (all(w in tokens for w in self.words if w not in _PEOPLE)

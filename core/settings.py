@@ -5,7 +5,7 @@ No other module reads the environment. Each setting is listed in the README.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
 
@@ -98,6 +98,13 @@ class Settings:
     @property
     def records_dir(self) -> Path:
         return self.data_dir / "records"
+
+    def public(self) -> dict:
+        """Every setting that is not a secret (secrets are the fields hidden from repr), as
+        JSON values; the tuning (core/tuning.py) as a dict of its numbers."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        values["tuning"] = asdict(self.tuning)
+        return {k: str(v) if isinstance(v, Path) else v for k, v in values.items()}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":

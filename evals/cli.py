@@ -1,7 +1,7 @@
 """``python -m evals``: run the evaluation, or measure the reading of the real library.
 
     python -m evals run [--set FILE|library] [--split dev|test] [--backend extractive|openai|ollama]
-                        [--k N] [--baseline] [--out DIR] [--thresholds FILE] [--library DIR]
+                        [--k N] [--baseline] [--out DIR] [--resume] [--no-judge] [--thresholds FILE] [--library DIR]
     python -m evals library DIR [--out FILE] [--check] [--limit N] [--authority NAME]
                                 [--workers N]
 
@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(top_k=args.k, llm=BACKENDS[args.backend] if args.backend else None)
         options = RunOptions(**{k: v for k, v in (("set_path", args.set), ("baseline", args.baseline),
                                                   ("out_dir", args.out), ("thresholds_path", args.thresholds),
-                                                  ("library_dir", args.library), ("split", args.split))
+                                                  ("library_dir", args.library), ("split", args.split),
+                                                  ("resume", args.resume or None),
+                                                  ("judge", False if args.no_judge else None))
                                 if v is not None})
         return run(settings, options)
 
@@ -59,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--k", type=int, help="paragraphs retrieved per question (overrides RAG_TOP_K)")
     r.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline and compare")
     r.add_argument("--out", type=Path, help="report folder (default evals/reports)")
+    r.add_argument("--no-judge", action="store_true", help="with an LLM backend, skip the LLM judge of "
+                   "faithfulness (it asks the model again about every answer sentence)")
+    r.add_argument("--resume", action="store_true", help="go on from a stopped run: reuse the answers it wrote "
+                   "to <out>/*.journal.jsonl under the same code and settings, ask the rest")
     r.add_argument("--thresholds", type=Path, help="thresholds TOML (default evals/thresholds.toml)")
     r.add_argument("--library", type=Path, help="the library the library set reads (default ../shared/library "
                    "beside the repository; the set is skipped where it is missing)")

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from core.settings import Settings
 
+from .journal import Journal
 from .running import SystemRun, progress_bar
 
 JUDGE_MAX_CLAIMS = 8  # sentences judged per answer: a 15-item list answer need not cost 15 calls
@@ -57,13 +58,19 @@ def judge(chat_model, claims: Sequence[tuple[str, Sequence[str]]], settings: Set
     return yes / len(judged)
 
 
-def judge_run(run: SystemRun, chat_model, settings: Settings, status: Console) -> None:
-    """LLM-as-judge faithfulness for each answer (only called with an LLM backend)."""
+def judge_run(run: SystemRun, chat_model, settings: Settings, status: Console,
+              journal: Journal | None = None) -> None:
+    """LLM-as-judge faithfulness for each answer (only called with an LLM backend); with a
+    ``journal``, each verdict is written down and one it holds is not asked again."""
     if chat_model is None:
         return
     with progress_bar(status) as progress:
         task = progress.add_task("judge", total=len(run.results))
-        for i, r in enumerate(run.results):
-            verdict = None if r.abstained else judge(chat_model, r.claims, settings)
+        for i, (k, r) in enumerate(zip(run.items, run.results)):
+            judged, verdict = journal.verdict(k) if journal is not None else (False, None)
+            if not judged:
+                verdict = None if r.abstained else judge(chat_model, r.claims, settings)
+                if journal is not None:
+                    journal.add_verdict(k, verdict)
             run.scores[i] = dataclasses.replace(run.scores[i], judge_faithfulness=verdict)
             progress.advance(task)

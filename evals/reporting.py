@@ -60,7 +60,7 @@ def report(runs: list[SystemRun], thresholds: Thresholds, settings: Settings, se
     failed = check(thresholds, gated(runs[0], split), theirs,
                    kinds=by_kind(gated_scores(runs[0], split), runs[0].kinds))
     doc = document(runs, created=datetime.now().isoformat(timespec="seconds"), set_path=set_path,
-                   settings=_settings_dict(settings), thresholds=thresholds, failures=failed)
+                   settings=settings.public(), thresholds=thresholds, failures=failed)
     folder = write(doc, out_dir)
 
     for table in console_tables(doc, console):
@@ -91,14 +91,6 @@ def write(doc: dict, out_dir: Path) -> Path:
     except OSError as exc:
         raise RagError(f"cannot write the report to {out_dir}: {exc.strerror or exc}; give another --out DIR") from None
     return folder
-
-
-def _settings_dict(settings: Settings) -> dict:
-    """Every setting that is not a secret (secrets are the fields hidden from repr), the
-    tuning (core/tuning.py) as a dict of its numbers."""
-    values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.repr}
-    values["tuning"] = dataclasses.asdict(settings.tuning)
-    return {k: str(v) if isinstance(v, Path) else v for k, v in values.items()}
 
 
 def document(runs: list[SystemRun], *, created: str, set_path: str, settings: dict, thresholds: Thresholds,

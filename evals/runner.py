@@ -8,6 +8,8 @@
    ingested first, so a fresh checkout can run the evaluation in one command);
 3. ask each question of each system (the answer chain, and the naive baseline with
    ``baseline=True``) behind a progress bar; with an LLM backend, judge faithfulness;
+   each answer (and verdict) is journalled as it is given (``journal.py``), and ``resume``
+   reuses what a stopped run journalled under the same code and settings;
 4. write ``<out>/<timestamp>/report.{json,md}`` and copy them to ``<out>/latest.*``;
 5. print the tables and each failed threshold; return 1 if any failed, else 0.
 
@@ -40,6 +42,7 @@ from ingest.embedder import Embedder, load_embedder
 from . import library_set
 from .gate import DEFAULT_THRESHOLDS, LIBRARY, load_thresholds
 from .gold import DEFAULT_SET
+from .journal import Journal
 from .judging import judge_run
 from .reporting import report
 from .running import AssistantSystem, ask_all, ensure_index, ensure_library_index, in_split, read_library_set, read_set
@@ -56,6 +59,8 @@ class RunOptions:
     library_dir: Path = library_set.DEFAULT_LIBRARY  # the library set's PDFs
     library_data: Path | None = None  # its index (default <data_dir>/library-eval)
     split: str | None = None  # ask only this split's questions ('dev' or 'test'; None: both)
+    resume: bool = False  # reuse the answers a stopped run journalled (same code, settings, questions)
+    judge: bool = True  # with an LLM backend, judge faithfulness with it too
 
 
 def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Embedder | None = None,
@@ -71,14 +76,16 @@ def run(settings: Settings, options: RunOptions = RunOptions(), *, embedder: Emb
     ensure_index(settings, embedder, status)
 
     assistant = AssistantSystem(settings, embedder=embedder)
-    runs = [ask_all(assistant, items, status)]
-    if settings.llm != "none":
-        judge_run(runs[0], assistant.chat_model, settings, status)
+    journal = Journal.open(options.out_dir, assistant.name, settings, resume=options.resume)
+    runs = [ask_all(assistant, items, status, journal=journal)]
+    if settings.llm != "none" and options.judge:
+        judge_run(runs[0], assistant.chat_model, settings, status, journal)
     if options.baseline:
         from .baseline import NaiveBaseline
 
         baseline = NaiveBaseline(settings, embedder=embedder)
-        runs.append(ask_all(baseline, items, status))
+        runs.append(ask_all(baseline, items, status,
+                            journal=Journal.open(options.out_dir, baseline.name, settings, resume=options.resume)))
         runs[1].extra.update(single_paragraph_share=baseline.single_paragraph_share(), config=baseline.config)
 
     if thresholds.beat_baseline and not options.baseline:
@@ -111,11 +118,12 @@ def run_library(settings: Settings, options: RunOptions, *, embedder: Embedder |
     ensure_library_index(lib, embedder, options.library_dir, items, status)
 
     assistant = AssistantSystem(lib, embedder=embedder)
+    out = Path(options.out_dir) / LIBRARY if Path(options.out_dir) == DEFAULT_OUT else Path(options.out_dir)
+    journal = Journal.open(out, assistant.name, lib, resume=options.resume)
     runs = [ask_all(assistant, [library_set.known_answer(q) for q in asked], status, scorer=library_set.score,
-                    kinds=library_set.KINDS)]
-    if settings.llm != "none":
-        judge_run(runs[0], assistant.chat_model, settings, status)
+                    kinds=library_set.KINDS, journal=journal)]
+    if settings.llm != "none" and options.judge:
+        judge_run(runs[0], assistant.chat_model, settings, status, journal)
     if options.baseline:
         console.print("note: the naive baseline reads the seed corpus; it is not run on the library set")
-    out = Path(options.out_dir) / LIBRARY if Path(options.out_dir) == DEFAULT_OUT else Path(options.out_dir)
     return report(runs, thresholds, lib, str(path), out, console)

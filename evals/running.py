@@ -24,6 +24,7 @@ from ingest.embedder import Embedder
 
 from . import library_set
 from .gold import KINDS, KnownAnswer, load
+from .journal import Journal
 from .metrics import Lookup, QuestionScore, Result, Summary, aggregate, lookup_in, result_from_answer, score
 from .split import SPLITS, split_of
 
@@ -76,15 +77,25 @@ def ensure_index(settings: Settings, embedder: Embedder, status: Console) -> Non
 
 
 def ask_all(system: System, items: list[KnownAnswer], status: Console, scorer=score,
-            kinds: tuple[str, ...] = KINDS) -> SystemRun:
-    """Ask every question; ``scorer`` turns (KnownAnswer, Result) into a QuestionScore."""
+            kinds: tuple[str, ...] = KINDS, journal: Journal | None = None) -> SystemRun:
+    """Ask every question; ``scorer`` turns (KnownAnswer, Result) into a QuestionScore.
+    With a ``journal``, each answer is written down as it is given and an answer it
+    already holds is not asked again."""
     status.print(f"{system.name}: loading ...", markup=False)
     system.warm_up()  # model and index loading are not part of any question's latency
+    if journal is not None and len(journal):
+        status.print(f"{system.name}: resuming with the {len(journal)} answers in {journal.path}", markup=False,
+                     soft_wrap=True)
     results = []
     with progress_bar(status) as progress:
         task = progress.add_task(system.name, total=len(items))
         for k in items:
-            results.append(system.ask(k))
+            result = journal.result(k) if journal is not None else None
+            if result is None:
+                result = system.ask(k)
+                if journal is not None:
+                    journal.add(k, result)
+            results.append(result)
             progress.advance(task)
     return SystemRun(system.name, items, results, [scorer(k, r) for k, r in zip(items, results)], kinds=kinds)
 

@@ -43,17 +43,7 @@ def report_from_dict(d: dict) -> Report:
     m["voice"] = Voice(m["voice"])
     m["year"] = int(m["year"])
     meta = ReportMeta(**m)
-    paragraphs = tuple(
-        Paragraph(
-            **{
-                **p,
-                "kind": Kind(p["kind"]),
-                "heading_path": tuple(p["heading_path"]),
-                "cells": tuple(p.get("cells", ())),
-            }
-        )
-        for p in d["paragraphs"]
-    )
+    paragraphs = tuple(paragraph_from_dict(p) for p in d["paragraphs"])
     judgements = tuple(
         Judgement(**{**j, "heading_path": tuple(j["heading_path"])}) for j in d.get("judgements", ())
     )
@@ -68,3 +58,9 @@ def report_from_dict(d: dict) -> Report:
         recommendations=recommendations,
         content_hash=d.get("content_hash", ""),
     )
+
+
+def paragraph_from_dict(p: dict) -> Paragraph:
+    """Inverse of ``Paragraph.to_dict``."""
+    return Paragraph(**{**p, "kind": Kind(p["kind"]), "heading_path": tuple(p["heading_path"]),
+                        "cells": tuple(p.get("cells", ()))})

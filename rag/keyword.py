@@ -119,7 +119,8 @@ EVERYDAY = (("trouble with the law", "offending"), ("trouble with the police", "
             ("run away", "missing"), ("ran away", "missing"), ("running away", "missing"),
             ("foster parents", "foster carers"), ("foster families", "foster carers"),
             ("unemployed", "not in education, employment or training"),
-            ("exam results", "attainment"), ("school results", "attainment"))
+            ("exam results", "attainment"), ("school results", "attainment"),
+            ("left care", "care leavers"), ("leave care", "care leavers"))
 # The law's term and the everyday one for the same children, both in the reports' own headings
 # and text ('looked after children are described as children in care', Dorset 2011): told to the
 # embedding and read as one in a sentence, but not searched by keyword (see SAME: searched,

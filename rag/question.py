@@ -430,10 +430,28 @@ def _count_of(rest_text: str) -> Count:
         done = tuple(tokenize(rest[i]))
     elif thing and (term := term_opening(" ".join(rest[i:]))):
         done = tuple(tokenize(term))  # which children: 'the number of children looked after by Dorset'
+    elif thing and 0 < i < len(rest) - 1 and rest[i - 1].lower() in _BE and rest[i].lower() in _STATE:
+        done = _state(rest[i + 1:])  # where they were: 'care leavers were at university'
     return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
 
 
 _RELATIVE = frozenset("who that which".split())
+# The class: a count of a group in a state the question names after its verb ('how many
+# care leavers were at university', 'were on child protection plans'): a figure of the
+# whole group ('262 care leavers') is no count of those in the state.
+_STATE = frozenset("at in on under".split())
+
+
+def _state(words: list[str]) -> tuple[str, ...]:
+    """The state's own words: lower-case words up to the next small word, name or figure."""
+    kept: list[str] = []
+    for w in words:
+        if w.lower() in ("the", "a", "an") and not kept:
+            continue
+        if w.lower() in STOPWORDS or not w.islower() or any(ch.isdigit() for ch in w):
+            break
+        kept.append(w)
+    return tuple(tokenize(" ".join(kept)))
 # Words that say a count is of each one, not what is counted: 'how many individual children's
 # records' counts records ('43 case files'); 'the total number of children' counts children.
 _ANY_OF = frozenset("individual separate different distinct total overall actual single".split())

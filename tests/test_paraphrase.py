@@ -45,6 +45,7 @@ def test_the_embedding_reads_the_reports_wording_of_an_everyday_phrase():
     assert as_reports_say("Do children run away from care?").endswith("(missing)")
     assert as_reports_say("How many care leavers were unemployed?").endswith(
         "(not in education, employment or training)")
+    assert as_reports_say("How many young people who had left care were at university?").endswith("(care leavers)")
     # a question in the reports' words already, or with no such phrase, is left as it is
     assert as_reports_say("How many young people offend?") == "How many young people offend?"
     assert as_reports_say("How many children are adopted?") == "How many children are adopted?"

@@ -89,6 +89,20 @@ def test_what_a_count_counts_past_its_framing():
     assert not records.held_by("Inspectors met fifty children.")
 
 
+def test_a_count_of_a_group_in_a_state_wants_the_state():
+    # 'were at university', 'were on child protection plans': the whole group's figure is no answer
+    university = counted("How many care leavers were at university in Dorset in 2020?")
+    assert university.done == tuple(tokenize("university"))
+    assert not university.held_by("262 Care Leavers (October 2020).")
+    assert university.held_by("We currently have 31 care leavers at University.")
+    plans = counted("How many children were on the child protection plans of Poole?")
+    assert plans.done == tuple(tokenize("child protection plans"))
+    assert plans.held_by("There were 140 children subject to a child protection plan.")
+    # a place, a year or a small word ends the state; no state, nothing is wanted of one
+    assert counted("How many young people were in custody in 2011?").done == tuple(tokenize("custody"))
+    assert counted("How many children were in Poole?").done == ()
+
+
 
 def test_a_figure_counts_the_noun_after_it():
     looked_after = counted("How many children were looked after by Dorset in 2011?")

@@ -60,7 +60,7 @@ _ASKS_GRADE = re.compile(
 _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
     r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
-    r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b", re.I)
+    r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure|fix|put right|sort out|work on)\b", re.I)
 # A figure or time asked of what a recommendation says ('Within how many hours should return
 # interviews happen, according to the recommendations?') is in the recommendation that says
 # it, not a request for the whole list; 'How many recommendations ...?' counts the list.
@@ -135,6 +135,8 @@ _QUALIFIERS = frozenset("deputy assistant interim acting independent former lead
 # ('lead' itself is no verb here: 'the lead member at the 2017 inspection' is a member.)
 _LED_INSPECTION = re.compile(r"\b(led|leads|leading)\s+([\w'’]+\s+){0,3}inspection\b", re.I)
 _ROLE_VERB = re.compile(r"\b(chairs|chaired|chairing)\b", re.I)
+# The everyday name of the director of children's services: 'the boss of children's services'.
+_HEAD_OF_SERVICES = re.compile(r"\b(boss|head|in charge)\s+of\s+(the\s+)?children['’]?s\s+services\b", re.I)
 # Roles only an inspectorate's own report names: a council paper summarising an inspection
 # names its own author and officers, not the inspectors.
 _INSPECTORATE_ROLES = frozenset(tokenize("inspector"))
@@ -166,6 +168,8 @@ def role_asked(question: str) -> Role:
     """Read once per question; then ``named_by`` each candidate sentence or field."""
     if _LED_INSPECTION.search(question):
         question = f"{question} lead inspector"
+    if _HEAD_OF_SERVICES.search(question):
+        question = f"{question} director"
     # 'Who chairs the board?' names what someone does, not a role whose holder it wants
     question = _ROLE_VERB.sub(" ", question)
     words = frozenset(tokenize(question)) & _ROLES
@@ -432,22 +436,33 @@ def _count_of(rest_text: str) -> Count:
         done = tuple(tokenize(term))  # which children: 'the number of children looked after by Dorset'
     elif thing and 0 < i < len(rest) - 1 and rest[i - 1].lower() in _BE and rest[i].lower() in _STATE:
         done = _state(rest[i + 1:])  # where they were: 'care leavers were at university'
+    elif thing and 0 < i < len(rest) and rest[i - 1].lower() in _BE and rest[i].islower() \
+            and rest[i] not in STOPWORDS | _NOT_STATES and any(map(_plural, rest[i:i + 2])):
+        done = _state(rest[i:])  # what they were: 'social workers were temps' ('agency'); not what
+        # they were doing ('were living with carers'), nor an adjective a report may say as a
+        # noun ('posts were vacant': '13% vacancy rate')
     return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
 
 
 _RELATIVE = frozenset("who that which".split())
 # The class: a count of a group in a state the question names after its verb ('how many
-# care leavers were at university', 'were on child protection plans'): a figure of the
-# whole group ('262 care leavers') is no count of those in the state.
+# care leavers were at university', 'were on child protection plans', 'were temps'): a
+# figure of the whole group ('262 care leavers') is no count of those in the state.
 _STATE = frozenset("at in on under".split())
+_NOT_STATES = frozenset("still already currently now then ever never also only just not no there".split())
+
+
+def _plural(word: str) -> bool:
+    return word.islower() and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def _state(words: list[str]) -> tuple[str, ...]:
     """The state's own words: lower-case words up to the next small word, name or figure."""
     kept: list[str] = []
     for w in words:
-        if w.lower() in ("the", "a", "an") and not kept:
-            continue
+        if not kept and (w.lower() in ("the", "a", "an") or re.search(r"^[A-Z][\w-]*['’]s$", w)):
+            continue  # 'in the care of', 'in Dorset's care'
+
         if w.lower() in STOPWORDS or not w.islower() or any(ch.isdigit() for ch in w):
             break
         kept.append(w)

@@ -101,6 +101,14 @@ def test_a_count_of_a_group_in_a_state_wants_the_state():
     # a place, a year or a small word ends the state; no state, nothing is wanted of one
     assert counted("How many young people were in custody in 2011?").done == tuple(tokenize("custody"))
     assert counted("How many children were in Poole?").done == ()
+    assert counted("How many kids were in Dorset's care?").done == tuple(tokenize("care"))
+    # a noun after the verb says what they were ('temps' are agency staff); a verb or adverb does not
+    temps = counted("How many of Poole's social workers were temps in 2017?")
+    assert temps.done == tuple(tokenize("temps"))
+    assert not temps.held_by("For example, one social worker said, I have better awareness.")
+    assert temps.held_by("Poole relied on 12 agency social workers.")
+    assert counted("How many Poole children were living with foster carers?").done == ()
+    assert counted("How many children were still there?").done == ()
 
 
 

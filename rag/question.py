@@ -289,6 +289,9 @@ def answer_type(question: str) -> str | None:
 _PEOPLE_WORDS = frozenset("child children young people youngsters person persons kids leavers teenagers "
                           "adolescents boys girls pupils".split())
 _PEOPLE = frozenset(tokenize(" ".join(_PEOPLE_WORDS)))
+# Of the people words, one names a group of its own: young people who have left care.
+_LEAVERS = tokenize("leavers")[0]
+_LEFT_CARE = re.compile(r"\b(left|leave|leaving|leaves)\s+(their\s+|its\s+|the\s+council's\s+)?care\b", re.I)
 _COUNT_ASKED = re.compile(r"\b(?:how many|(?:the |what )?number of|(?:the|an|what|on) average)\s+(?P<rest>[^?]*)", re.I)
 _AUX = frozenset("were was are is had have has been being be did do does".split())
 _BE = frozenset("were was are is been being be".split())  # 'were adopted': a passive, what was done
@@ -357,6 +360,8 @@ class Count:
                 near = held_words(" ".join(after[:2]))
             else:
                 counts = set() if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
+                if counts & _PEOPLE and set(self.words) & _PEOPLE and (_LEAVERS in counts) != (_LEAVERS in self.words):
+                    continue  # '148 care leavers' count no children in care, '294 children' no care leavers
                 if counts and self.done and all(any(same_word(d, t) for t in counts) for d in self.done):
                     return True  # what was done, counted: '16 adoptions' are 16 children adopted
                 if counts and not replace(self, words=self.words[-1:])._named_in(counts):
@@ -426,6 +431,8 @@ def _count_of(rest_text: str) -> Count:
         # 'young people who had left care were at university': the clause says who they are
         # ('care leavers' say it in other words); what is counted of them follows it
         verb = next((j for j in range(i + 1, min(len(rest), i + 1 + _WINDOW_AFTER)) if rest[j].lower() in _BE), None)
+        if _LEFT_CARE.search(" ".join(rest[i:verb])):
+            thing.append("leavers")  # they are care leavers: their figure is the leavers'
         i = verb if verb is not None else i
     while i < len(rest) and rest[i].lower() in _AUX:
         i += 1
@@ -613,9 +620,9 @@ def polar(text: str) -> bool:
 # came out ('came out weakest', 'did Dorset do best'). 'best interests', 'best practice'
 # are not rankings.
 _BEST, _WORST = r"best|strongest|highest|top", r"worst|weakest|lowest|poorest"
-_RANKED = r"grades?|judg(?:e)?ments?|ratings?|areas?|outcomes?|aspects?"
+_RANKED = r"grades?|judg(?:e)?ments?|ratings?|areas?|outcomes?|aspects?|marks?|scores?|parts?"
 _RANK_WORD = (r"\b(?:{})\b\s+(?:\w+\s+)?(?:{})\b"
-              r"|\b(?:came out|come out|comes out|judged?|rated?|graded?|do|did|does|fared?|perform\w*)\s+"
+              r"|\b(?:came out|come out|comes out|judged?|rated?|graded?|scored?|do|did|does|fared?|perform\w*)\s+"
               r"(?:the\s+)?(?:{})\b")
 
 

@@ -210,6 +210,8 @@ def test_a_yes_no_question_is_told_by_its_opening_verb(question, yes_no):
 
 @pytest.mark.parametrize("question, rank", [
     ("Which outcome area came out weakest?", "worst"),
+    ("Which part of Dorset's 2011 inspection got the top mark?", "best"),  # in a reader's words
+    ("Which area scored lowest in Poole?", "worst"),
     ("What was the best grade Darlington got?", "best"),
     ("What was the lowest grade any area received?", "worst"),
     ("Which was Poole's strongest area in 2017?", "best"),

@@ -425,21 +425,14 @@ def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
     words = undated(text)
     found = []
     for f in figures_in(text):
-        after = held_words(" ".join(words[f.end:].split()[:_NEAR]))  # in either wording: 'looked after' ~ 'in care'
-        found.append((Value(f.shown, f.low, f.unit), len(after & set(topic))))
+        after = set(tokenize(" ".join(words[f.end:].split()[:_NEAR])))
+        found.append((Value(f.shown, f.low, f.unit), after))
     if not topic:
         return [v for v, _ in found]
-    # of several in one unit, the first of those followed by the most of the question's words: a
-    # total comes before its parts ('294 children and young people looked after ... comprising;
-    # 62 children under the age of five, 202 children of school age')
-    first: dict[str, tuple[Value, int]] = {}
-    for v, n in found:
-        if n and n > first.get(v.unit, (v, 0))[1]:
-            first[v.unit] = (v, n)
-    return [v for v, _ in found if sum(w.unit == v.unit for w, _ in found) == 1 or first.get(v.unit, (None,))[0] is v]
+    return [v for v, after in found if sum(w.unit == v.unit for w, _ in found) == 1 or after & set(topic)]
 
 
-_NEAR = 6  # words after a figure that say what it counts ('294 children and young people looked after')
+_NEAR = 5  # words after a figure that say what it counts ('294 children and young people looked after')
 
 
 def side_values(question: Question, texts: list[str]) -> list[Value]:

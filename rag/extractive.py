@@ -167,8 +167,6 @@ class ExtractiveAnswerer:
         tuning = self.tuning
         scored = []
         for (i, s), found, cos in zip(candidates, about, dense):
-            if len(tokenize(s)) < 2:
-                continue  # one word says nothing: a cover page's 'Dorset' answers no question
             share = len(wanted & found) / len(wanted) if wanted else 0.0
             if kind == "grade" and share < AREA_NAMED:
                 continue  # a grade said of another area ('fostering' is not 'private fostering arrangements')

@@ -132,17 +132,9 @@ _UNNAMING = frozenset(tokenize("date dates day name time children's children ser
                                "borough people young report ofsted"))
 
 
-# The class: a question about an earlier event ('the previous inspection', 'last inspected
-# before 2017'). A report's own labels ('Inspection dates', 'Lead inspector') are of its own
-# event, so only a label that says it is of an earlier one ('Previous inspection') answers.
-_EARLIER = frozenset(tokenize("previous prior earlier preceding"))
-_BEFORE_YEAR = re.compile(r"\bbefore\s+(?:(?:the|its)\s+)?(?:19|20)\d\d\b", re.I)
-
-
 def as_labels_say(clause: str) -> str:
     """A question (or clause) in the words labels use ('who led' -> 'who lead'), less the
-    source it names and the events it dates others by; 'before 2017' is 'previous'."""
-    clause = _BEFORE_YEAR.sub("previous", clause)
+    source it names and the events it dates others by."""
     clause = _BY_EVENT.sub("", _SOURCE.sub("", clause))
     for pattern, word in _SAY_AS:
         clause = re.sub(pattern, word, clause, flags=re.I)
@@ -151,10 +143,7 @@ def as_labels_say(clause: str) -> str:
 
 def names_label(label: str, asked: set[str]) -> bool:
     """Does a question (the tokens of ``as_labels_say``) name ``label`` by a word that picks out the
-    fact, not only by the kind of value or the subject every report shares? A question about an
-    earlier event names only a label that says it is of one."""
-    if asked & _EARLIER and not set(tokenize(label)) & _EARLIER:
-        return False
+    fact, not only by the kind of value or the subject every report shares?"""
     return any(same_word(w, a) for w in tokenize(label) if w not in _UNNAMING for a in asked)
 
 

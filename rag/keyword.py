@@ -120,17 +120,7 @@ EVERYDAY = (("trouble with the law", "offending"), ("trouble with the police", "
             ("foster parents", "foster carers"), ("foster families", "foster carers"),
             ("unemployed", "not in education, employment or training"),
             ("exam results", "attainment"), ("school results", "attainment"),
-            ("left care", "care leavers"), ("leave care", "care leavers"),
-            ("kids", "children"), ("temps", "agency"), ("temporary staff", "agency"),
-            ("keeping children safe", "safeguarding"), ("keep children safe", "safeguarding"),
-            ("keeping children safe", "help and protection"), ("keep children safe", "help and protection"),
-            ("empty posts", "vacancies"), ("unfilled posts", "vacancies"), ("jobs empty", "vacancies"),
-            ("job or studying", "education, employment or training"),
-            ("kinship carers", "family and friends carers"), ("runaways", "missing"),
-            ("grooming", "sexual exploitation"), ("hiring", "recruitment"), ("watchdog", "Ofsted"))
-# (A phrase is matched by its words anywhere in the question: 'home schooled' was tried and
-# read 'sent home from school' as elective home education, so words common in other questions
-# ('special', 'need'; 'staff', 'leaving') make no pair.)
+            ("left care", "care leavers"), ("leave care", "care leavers"))
 # The law's term and the everyday one for the same children, both in the reports' own headings
 # and text ('looked after children are described as children in care', Dorset 2011): told to the
 # embedding and read as one in a sentence, but not searched by keyword (see SAME: searched,
@@ -173,13 +163,6 @@ _SAME_TOKENS = _same_words()
 # each everyday wording and the reports' term, for the embedding: a question already in the
 # reports' words gains nothing from a reader's
 _EVERYDAY_PHRASES = [(tuple(tokenize(a)), b) for a, b in EVERYDAY]
-
-
-def reports_terms(question: str) -> set[str]:
-    """The tokens of the reports' term for each EVERYDAY wording ``question`` holds: 'keeping
-    children safe' gives those of 'safeguarding' and 'help and protection'."""
-    have = set(tokenize(question))
-    return {t for phrase, other in _EVERYDAY_PHRASES if set(phrase) <= have for t in tokenize(other)}
 
 
 def as_reports_say(question: str) -> str:

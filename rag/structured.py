@@ -16,7 +16,7 @@ from core.numbers import in_words, written
 from core.sentences import sentences as split_sentences
 
 from .fields import fields, match
-from .keyword import STOPWORDS, reports_terms, tokenize
+from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
 from .question import YEAR, Question, answer_type, has_type, role_asked
 from .yesno import NO, YES, asks_all, on_grade
@@ -80,8 +80,7 @@ AREA_NAMED = 0.5
 
 
 def _grades(question: Question, reports: list[Report], whole_area: bool = False) -> tuple[Draft, list[Hit]] | None:
-    # with the reports' terms for a reader's words: 'keeping children safe' ~ 'help and protection'
-    asked = set(tokenize(question.text)) | reports_terms(question.text)
+    asked = set(tokenize(question.text))
     chosen: list[tuple[Report, Judgement]] = []
     scope: list[tuple[Report, list[Judgement]]] = []  # each report's judgements of the part asked
     listing = False
@@ -105,9 +104,8 @@ def _grades(question: Question, reports: list[Report], whole_area: bool = False)
         if not listing:
             # The question must name an area ('being healthy'); its heading path only
             # breaks ties ('... of services for looked after children').
-            # By the question's own words where it has some ('overall'), not 'children's services',
-            # and their other wording ('keeping children safe' names 'help and protection').
-            own = question.topic + tuple(sorted(asked - set(tokenize(question.text)))) or tuple(asked)
+            # By the question's own words where it has some ('overall'), not 'children's services'.
+            own = question.topic or tuple(asked)
             listed = _best(tuple(asked), _best(own, listed, lambda j: " ".join((j.area, *field_names(j.field)))),
                            lambda j: f"{j.area} {' '.join(j.heading_path)}")
         chosen += [(report, j) for j in listed]

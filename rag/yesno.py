@@ -25,7 +25,6 @@ import re
 from core.grades import GRADE_WORDS, GRADES, normalise_grade, states_grade
 
 from . import targets
-from .figures import Figure, figures_in
 from .keyword import tokenize
 from .model import NO, YES
 
@@ -112,32 +111,11 @@ def _by_value(question: str, sentence: str) -> str:
         if any(w in s_words for w in levels):
             return YES
         return NO if s_words & set(_LEVELS) else ""
-    if (bar := _bar(question)) is not None:  # 'Is the vacancy rate higher than 10%?'
-        way, asked = bar
-        given = [f for f in figures_in(sentence) if f.unit == asked.unit]
-        if len(given) != 1:
-            return ""
-        g = given[0]
-        return YES if (g.low > asked.high if way == "above" else g.high < asked.low) else NO
     if _ALL.search(question):  # 'were all ... held on time?': all, every, or 100%
         if _ALL.search(sentence) or re.search(r"\b100\s*%", sentence):
             return YES
         return NO if re.search(r"\d\s*%", sentence) else ""
     return ""
-
-
-# The class: a yes/no question holding a figure against a bar it names ('Is the vacancy
-# rate higher than 10%?', 'Were fewer than 50 children adopted?'): decided by the one figure
-# of the bar's unit the sentence gives; equal to the bar is not above nor below it.
-_BAR = re.compile(r"\b(?:(?P<above>more|higher|greater|larger|bigger|above|over|exceed\w*)"
-                  r"|(?P<below>fewer|less|lower|smaller|below|under))\s+(?:than\s+)?$", re.I)
-
-
-def _bar(question: str) -> tuple[str, Figure] | None:
-    for f in figures_in(question):
-        if m := _BAR.search(question[:f.start]):
-            return ("above" if m["above"] else "below"), f
-    return None
 
 
 # The class: a yes/no question asking a state of its subject ('Was a fast track referral

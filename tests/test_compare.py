@@ -127,11 +127,6 @@ def test_values_read_from_a_sides_sentences():
     # of several counts, the one of the thing asked about
     assert [v.amount for v in compare.side_values(u, [
         "We have 31 care leavers at University and 2 dedicated Personal Advisors working with them."])] == [31]
-    # a total comes before its parts: the first of the counts that say most of what is asked
-    c = read("Were there more children in care in Dorset in 2020 than in 2011?", LIBRARY)
-    assert [v.amount for v in compare.side_values(c, [
-        "There were 294 children and young people looked after by Dorset County Council comprising; "
-        "62 children under the age of five, 202 children of school age (5-16) and 30 aged 17 years."])] == [294]
     g = read("How did Dorset's and Darlington's overall effectiveness grades compare?", LIBRARY)
     assert compare.side_values(g, ["Overall effectiveness: Requires improvement (grade 3)."]) == [
         Value("requires improvement", 3.0, "grade")]
@@ -362,9 +357,6 @@ def test_a_yes_no_comparison_is_answered_by_the_values_compared(chain):
     answer = chain.ask("Were more children looked after by Dorset in 2011 than in 2020?")
     assert answer.text.startswith("No.")
     assert "294" in answer.text and "481" in answer.text and "rose: 294, then 481" in answer.text
-    # care leavers are no count of children in care (issue 13's probes: '148 care leavers' was the 2011 side)
-    answer = chain.ask("Were there more children in care in Dorset in 2020 than in 2011?")
-    assert answer.text.startswith("Yes.") and "rose: 294, then 481" in answer.text and "148" not in answer.text
     answer = chain.ask("Did the number of children looked after by Dorset rise between 2011 and 2020?")
     assert answer.text.startswith("Yes.")
     assert "294 children and young people" in answer.text  # not 'the five Dorset learning centres'

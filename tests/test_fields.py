@@ -66,13 +66,6 @@ def test_a_question_names_a_label_in_its_own_words():
     assert labels("When was the report published?", "date") == ["Report published"]
 
 
-def test_an_earlier_event_is_not_dated_by_this_report_s_labels():
-    # 'last inspected before 2017' is the previous inspection, not this report's own
-    assert labels("When was Poole last inspected before 2017?", "date") == []
-    assert labels("When was Poole's previous inspection?", "date") == []
-    assert labels("When was Poole last inspected?", "date") == ["Inspection date"]
-
-
 def test_two_clauses_get_a_field_each():
     assert labels("When was the inspection carried out and when was the report published?", "date") == [
         "Inspection date", "Report published"]

@@ -447,3 +447,12 @@ def chain(corpus_settings, embedder):
     c = AnswerChain(corpus_settings, embedder=embedder)
     c.warm_up()
     return c
+
+
+@pytest.fixture
+def evals_env(monkeypatch, corpus_settings):
+    """The environment `python -m evals` reads: the session's ingested corpus, offline answerer."""
+    monkeypatch.setenv("RAG_DATA_DIR", str(corpus_settings.data_dir))
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus_settings.corpus_dir))
+    for var in ("RAG_LLM", "RAG_TOP_K", "CHROMA_HOST", "RAG_COLLECTION", "RAG_RETRIEVAL"):
+        monkeypatch.delenv(var, raising=False)

@@ -19,14 +19,6 @@ JOURNAL = "system.journal.jsonl"
 
 
 @pytest.fixture
-def env(monkeypatch, corpus_settings):
-    monkeypatch.setenv("RAG_DATA_DIR", str(corpus_settings.data_dir))
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus_settings.corpus_dir))
-    for var in ("RAG_LLM", "RAG_TOP_K", "CHROMA_HOST", "RAG_COLLECTION", "RAG_RETRIEVAL"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture
 def asked(monkeypatch):
     """The ids the answer chain is asked, in order; ``stop_after`` interrupts the run."""
     real = AssistantSystem.ask
@@ -50,7 +42,7 @@ def _answers(out: Path) -> list[dict]:
             for q in doc["systems"]["system"]["questions"]]
 
 
-def test_a_stopped_run_resumes_where_it_stopped(env, asked, tmp_path, capsys):
+def test_a_stopped_run_resumes_where_it_stopped(evals_env, asked, tmp_path, capsys):
     log, state = asked
     ids = [k.id for k in load(SAMPLE)]
     whole = tmp_path / "whole"
@@ -77,7 +69,7 @@ def test_a_stopped_run_resumes_where_it_stopped(env, asked, tmp_path, capsys):
     assert log == [] and _answers(out) == _answers(whole)
 
 
-def test_a_journal_of_other_settings_or_without_resume_is_not_reused(env, asked, monkeypatch, tmp_path):
+def test_a_journal_of_other_settings_or_without_resume_is_not_reused(evals_env, asked, tmp_path):
     log, _ = asked
     ids = [k.id for k in load(SAMPLE)]
     out = tmp_path / "out"
@@ -90,7 +82,7 @@ def test_a_journal_of_other_settings_or_without_resume_is_not_reused(env, asked,
     assert log == ids
 
 
-def test_a_result_survives_the_journal(env, tmp_path):
+def test_a_result_survives_the_journal(evals_env, tmp_path):
     """Every field of a real answer's Result, paragraphs included, reads back equal."""
     main(["run", "--set", str(SAMPLE), "--out", str(tmp_path)])
     lines = (tmp_path / JOURNAL).read_text().splitlines()

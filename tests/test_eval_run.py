@@ -28,22 +28,13 @@ QUESTION_KEYS = {"id", "kind", "split", "question", "expected", "got", "abstaine
 GATED = ("answer_correctness", "citation_precision", "abstention_accuracy", "evidence_recall_at_5")
 
 
-@pytest.fixture
-def env(monkeypatch, corpus_settings):
-    """The environment `python -m evals` reads: the session's ingested corpus, offline answerer."""
-    monkeypatch.setenv("RAG_DATA_DIR", str(corpus_settings.data_dir))
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus_settings.corpus_dir))
-    for var in ("RAG_LLM", "RAG_TOP_K", "CHROMA_HOST", "RAG_COLLECTION", "RAG_RETRIEVAL"):
-        monkeypatch.delenv(var, raising=False)
-
-
 def _thresholds(path: Path, minimum: dict, beat: bool) -> Path:
     path.write_text(f"beat_baseline = {str(beat).lower()}\n[minimum]\n"
                     + "".join(f"{k} = {v}\n" for k, v in minimum.items()), encoding="utf-8")
     return path
 
 
-def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
+def test_run_with_baseline_writes_reports_and_gates(evals_env, tmp_path, capsys):
     out = tmp_path / "reports"
     passing = _thresholds(tmp_path / "pass.toml", {k: 0.0 for k in GATED}, beat=False)
     assert main(["run", "--set", str(SAMPLE), "--baseline", "--out", str(out), "--thresholds", str(passing)]) == 0
@@ -102,7 +93,7 @@ def test_run_with_baseline_writes_reports_and_gates(env, tmp_path, capsys):
     assert f"gate on dev ({len(dev)} questions; a tuning run: the release gate is on test): passed" in shown
 
 
-def test_errors_are_one_line_and_exit_1(env, tmp_path, capsys):
+def test_errors_are_one_line_and_exit_1(evals_env, tmp_path, capsys):
     assert main(["run", "--set", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "missing.jsonl" in err[0]

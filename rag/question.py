@@ -452,6 +452,8 @@ def _state(words: list[str]) -> tuple[str, ...]:
             break
         kept.append(w)
     return tuple(tokenize(" ".join(kept)))
+
+
 # Words that say a count is of each one, not what is counted: 'how many individual children's
 # records' counts records ('43 case files'); 'the total number of children' counts children.
 _ANY_OF = frozenset("individual separate different distinct total overall actual single".split())

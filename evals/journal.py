@@ -14,6 +14,7 @@ verdicts are journalled the same way (``verdict``/``add_verdict``).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import fields
@@ -30,6 +31,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 PRODUCT_CODE = ("core", "ingest", "rag")  # what answers a question; evals/ only scores it
 
 
+@functools.cache  # one run opens a journal per system: the files are read once
 def code_digest(root: Path = _ROOT) -> str:
     """sha256 over the product's Python files (path and bytes), in path order."""
     h = hashlib.sha256()
@@ -40,8 +42,8 @@ def code_digest(root: Path = _ROOT) -> str:
 
 
 class Journal:
-    def __init__(self, path: Path, key: dict, entries: dict[str, dict]):
-        self.path, self.key, self._entries = path, key, entries
+    def __init__(self, path: Path, entries: dict[str, dict]):
+        self.path, self._entries = path, entries
 
     @classmethod
     def open(cls, out_dir: Path, system: str, settings: Settings, *, resume: bool) -> "Journal":
@@ -56,29 +58,30 @@ class Journal:
                     f.write(json.dumps(line) + "\n")
         except OSError as exc:
             raise RagError(f"{path}: cannot write the run's journal ({exc.strerror}); give another --out") from None
-        return cls(path, key, entries)
+        return cls(path, entries)
 
     def __len__(self) -> int:
         return sum(1 for e in self._entries.values() if "result" in e)
 
     def result(self, k: KnownAnswer) -> Result | None:
-        entry = self._entries.get(k.id)
-        if entry is None or entry["asked"] != _asked(k) or "result" not in entry:
-            return None
-        return result_from_json(entry["result"])
+        entry = self._entry(k)
+        return result_from_json(entry["result"]) if "result" in entry else None
 
     def verdict(self, k: KnownAnswer) -> tuple[bool, float | None]:
         """(judged already, the judge's faithfulness)."""
-        entry = self._entries.get(k.id)
-        if entry is None or entry["asked"] != _asked(k) or "verdict" not in entry:
-            return False, None
-        return True, entry["verdict"]
+        entry = self._entry(k)
+        return ("verdict" in entry), entry.get("verdict")
+
+    def _entry(self, k: KnownAnswer) -> dict:
+        """What the journal holds for this very question ({} for none, or another wording)."""
+        entry = self._entries.get(k.id, {})
+        return entry if entry.get("asked") == _asked(k) else {}
 
     def add(self, k: KnownAnswer, result: Result) -> None:
         self._write({"id": k.id, "asked": _asked(k), "result": result_to_json(result)})
 
     def add_verdict(self, k: KnownAnswer, verdict: float | None) -> None:
-        entry = self._entries.get(k.id) or {"id": k.id, "asked": _asked(k)}
+        entry = self._entry(k) or {"id": k.id, "asked": _asked(k)}
         self._write({**entry, "verdict": verdict})
 
     def _write(self, entry: dict) -> None:

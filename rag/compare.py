@@ -27,7 +27,7 @@ from core.sentences import sentences as split_sentences
 from .figures import figures_in, undated
 from .keyword import held_words, tokenize
 from .model import NO, YES, Draft, Filters, Hit
-from .question import YEAR, Question, answer_type, counted, voice_named, voice_words
+from .question import POLAR_OPENER, YEAR, Question, answer_type, counted, voice_named, voice_words
 
 # The words that make a question a comparison. Naming two councils or years is not
 # enough ('What was planned for April 2017 in the 2016 paper?' names two years).
@@ -131,13 +131,27 @@ def sides(question: Question, given: Filters, library: list[ReportMeta]) -> tupl
         side = _side(place, year, inherited, voice, given, library)
         asked = side_question(text, named, i)
         if _FEWER.search(asked) and answer_type(asked) not in _NUMBER_KINDS:
-            # 'Which had more care leavers?': each side's count ('How many care leavers ...?')
-            asked = _WHICH_MORE.sub("How many", asked, count=1) if _WHICH_MORE.match(asked) \
-                else _FEWER.sub("how many", asked, count=1)
+            asked = _count_of_each(asked)
         out.append(replace(side, question=asked))
     if len({_allowed(s.filters, library) for s in out}) < 2:
         return ()  # two names for the same reports ('the inspection from November 2011 reported in 2012')
     return tuple(out)
+
+
+def _count_of_each(asked: str) -> str:
+    """A side of 'Which had more care leavers?' or 'Were there more children in care in
+    2020 than in 2011?' asks each side's count: 'How many care leavers ...?', 'How many
+    children in care in 2011 were there?' (a yes/no frame around 'how many' would read
+    as neither a count nor a yes/no)."""
+    if _WHICH_MORE.match(asked):
+        return _WHICH_MORE.sub("How many", asked, count=1)
+    more = _FEWER.search(asked)
+    if (opener := POLAR_OPENER.search(asked)) and opener.end() <= more.start():
+        framing, aux = asked[:opener.start(1)], opener[1].lower()
+        subject = asked[opener.end():more.start()].strip()
+        rest = asked[more.end():].strip().rstrip("?").strip()
+        return " ".join(f"{framing}{'how' if framing else 'How'} many {rest} {aux} {subject}".split()) + "?"
+    return _FEWER.sub("how many", asked, count=1)
 
 
 def _naming(text: str, at: int, name: str, end: int, years: tuple[int, ...]) -> tuple[int, int, int]:
@@ -424,7 +438,12 @@ def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
     '2 dedicated Personal Advisors'): a count is of the thing asked about."""
     words = undated(text)
     found = []
-    for f in figures_in(text):
+    figures = figures_in(text)
+    if topic and (parts := _BREAKDOWN.search(text)) and figures and figures[0].end <= parts.start():
+        # a total and then its parts ('294 children ... comprising; 62 children under the age of
+        # five, 202 ...'): the total is the count of the thing; its parts are of smaller groups
+        figures = [f for f in figures if f.end <= parts.start()]
+    for f in figures:
         after = set(tokenize(" ".join(words[f.end:].split()[:_NEAR])))
         found.append((Value(f.shown, f.low, f.unit), after))
     if not topic:
@@ -432,6 +451,7 @@ def _values(text: str, topic: tuple[str, ...] = ()) -> list[Value]:
     return [v for v, after in found if sum(w.unit == v.unit for w, _ in found) == 1 or after & set(topic)]
 
 
+_BREAKDOWN = re.compile(r"\b(?:comprising|including|made up of|broken down as|of whom|of which)\b", re.I)
 _NEAR = 5  # words after a figure that say what it counts ('294 children and young people looked after')
 
 

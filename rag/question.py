@@ -315,6 +315,11 @@ def _counted_after(words: list[str], i: int) -> set[str]:
     return held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
 
 
+# A group named by the state it left ('care leavers', 'school leavers', 'young people
+# leaving care', 'who have left care'): the class of a count asked of those in that state.
+_LEFT_STATE = re.compile(r"\b(?P<state>[a-z]+)\s+leavers?\b|\b(?:leav\w*|left)\s+(?P<left>[a-z]+)", re.I)
+
+
 @dataclass(frozen=True)
 class Count:
     """What a count question counts: the words of the thing ('agency social workers' ->
@@ -335,6 +340,7 @@ class Count:
         'the majority of plans' only before them), and what was done to it anywhere in the
         sentence or its ``context`` (heading, lead-in)?"""
         if self.done:
+            sentence, context = self._without_left(sentence), self._without_left(context)
             around = held_words(f"{context} {sentence}")  # 'in care' is 'looked after'
             if not all(any(same_word(d, t) for t in around) for d in self.done):
                 return False
@@ -363,6 +369,14 @@ class Count:
             if self._named_in(near):
                 return True
         return False
+
+    def _without_left(self, text: str) -> str:
+        """``text`` less the groups that have left the state asked ('care leavers', 'young
+        people leaving care' for 'how many children were in care'): they are not in it."""
+        def left(m: re.Match) -> str:
+            state = set(tokenize(m["state"] or m["left"]))
+            return " " if state & set(self.done) else m[0]
+        return _LEFT_STATE.sub(left, text)
 
     def _named_in(self, tokens: set[str]) -> bool:
         """Are the thing's words among ``tokens`` (keyword.held_words: 'case files' hold 'records')?"""
@@ -585,14 +599,14 @@ def read(text: str, library: list[ReportMeta]) -> Question:
 # A yes/no question opens with an auxiliary verb, perhaps after a framing clause ('In
 # Dorset's 2020 self-evaluation, were all ... held on time?'); 'Was it good or adequate?'
 # offers a choice instead ('or better' / 'or above' still asks yes or no).
-_POLAR = re.compile(rf"^(?:[^,?]{{0,80}},\s*)?({_AUXILIARY})\b(?!\s+(?:you|we)\b)", re.I)
+POLAR_OPENER = re.compile(rf"^(?:[^,?]{{0,80}},\s*)?({_AUXILIARY})\b(?!\s+(?:you|we)\b)", re.I)
 _CHOICE = re.compile(r"\bor\b(?!\s+(better|above|worse|below|higher|lower|not)\b)", re.I)
 
 
 def polar(text: str) -> bool:
     """Does the question ask for a yes or a no ('Was the LSCB judged good?', 'Did the
     inspection find any cases where children were unsafe?')?"""
-    return bool(_POLAR.search(text.strip())) and not _CHOICE.search(text)
+    return bool(POLAR_OPENER.search(text.strip())) and not _CHOICE.search(text)
 
 
 # A superlative over judgements: its word next to what is ranked ('the best grade',

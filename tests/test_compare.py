@@ -81,11 +81,16 @@ def test_each_side_is_asked_on_its_own():
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "How many care leavers: Poole at the 2017 inspection?",
         "How many care leavers: Dorset in 2020?"]
-    # the other side's inspection is its naming, not this side's topic ('or in at its inspection')
+    # the other side's inspection is its naming, not this side's topic ('or in at its inspection');
+    # a yes/no frame becomes each side's count ('Did inspectors read how many ...?' asks neither)
     q = "Did inspectors read more case files in Dorset in 2011 or in Darlington at its inspection?"
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
-        "Did inspectors read how many case files in Dorset in 2011?",
-        "Did inspectors read how many case files in Darlington at its inspection?"]
+        "How many case files in Dorset in 2011 did inspectors read?",
+        "How many case files in Darlington at its inspection did inspectors read?"]
+    q = "In 2011, were there more children in care in Dorset than in Darlington?"
+    assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
+        "In 2011, how many children in care in Dorset were there?",
+        "In 2011, how many children in care in Darlington were there?"]
     q = "How did Dorset's and Darlington's overall effectiveness grades compare?"  # the topic trails the last side
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "How did Dorset's and overall effectiveness grades?", "How did Darlington's overall effectiveness grades?"]
@@ -127,6 +132,11 @@ def test_values_read_from_a_sides_sentences():
     # of several counts, the one of the thing asked about
     assert [v.amount for v in compare.side_values(u, [
         "We have 31 care leavers at University and 2 dedicated Personal Advisors working with them."])] == [31]
+    # a total and then its parts: the total
+    c = read("Were there more children in care in Dorset in 2020 than in 2011?", LIBRARY)
+    assert [v.amount for v in compare.side_values(c, [
+        "There were 294 children looked after comprising; 62 children under five and 202 children of school age."
+    ])] == [294]
     g = read("How did Dorset's and Darlington's overall effectiveness grades compare?", LIBRARY)
     assert compare.side_values(g, ["Overall effectiveness: Requires improvement (grade 3)."]) == [
         Value("requires improvement", 3.0, "grade")]
@@ -357,6 +367,9 @@ def test_a_yes_no_comparison_is_answered_by_the_values_compared(chain):
     answer = chain.ask("Were more children looked after by Dorset in 2011 than in 2020?")
     assert answer.text.startswith("No.")
     assert "294" in answer.text and "481" in answer.text and "rose: 294, then 481" in answer.text
+    # in a reader's words: care leavers have left care, and 294 is the total its parts follow
+    answer = chain.ask("Were there more children in care in Dorset in 2020 than in 2011?")
+    assert answer.text.startswith("Yes.") and "rose: 294, then 481" in answer.text and "148" not in answer.text
     answer = chain.ask("Did the number of children looked after by Dorset rise between 2011 and 2020?")
     assert answer.text.startswith("Yes.")
     assert "294 children and young people" in answer.text  # not 'the five Dorset learning centres'

@@ -57,6 +57,11 @@ def test_what_a_count_counts():
     # children and young people are named many ways: 'care leavers', 'youngsters'
     assert counted("How many young people who have left care are at university?").held_by(
         "We currently have 31 care leavers at University.")
+    # ... but those who have left a state are not in it: care leavers are no children in care
+    in_care = counted("How many children were in care in Dorset?")
+    assert not in_care.held_by("The council and its partners currently support 148 care leavers.")
+    assert not in_care.held_by("There are 262 children leaving care services.")
+    assert in_care.held_by("There were 294 children and young people looked after.")
     # a count in words is of the noun it quantifies, not of one further on
     members = counted("How many young people belong to the Children in Care Council?")
     assert not members.held_by("Not all services for children in Poole are good enough.")

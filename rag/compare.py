@@ -116,6 +116,7 @@ def sides(question: Question, given: Filters, library: list[ReportMeta]) -> tupl
         kind = "voice"
     if len(anchors) < 2:
         return ()
+    names = set(tokenize(" ".join(question.places + tuple(map(str, question.years)))))
     starts = [at for at, _ in anchors] + [len(text)]
     shared = text[:starts[0]]  # before the first side: said of every side ('In 2011, did Dorset or Poole ...')
     out = []
@@ -130,6 +131,12 @@ def sides(question: Question, given: Filters, library: list[ReportMeta]) -> tupl
         voice = name if kind == "voice" else (voice_named(own) or voice_named(shared) or given.voice)
         side = _side(place, year, inherited, voice, given, library)
         asked = side_question(text, named, i)
+        if not set(tokenize(asked)) - names:
+            # what is compared was said inside another side's part, the side elided ('Was Poole's
+            # overall grade in 2017 worse than Darlington's?'): the whole question less the others' names
+            asked = _without(text, [n for j, (_, n) in enumerate(anchors) if j != i]
+                             + [y for j, (at_j, _, end_j) in enumerate(named) if j != i
+                                for y in YEAR.findall(text[at_j:end_j]) if y not in YEAR.findall(own)])
         if _FEWER.search(asked) and answer_type(asked) not in _NUMBER_KINDS:
             asked = _count_of_each(asked)
         out.append(replace(side, question=asked))
@@ -206,6 +213,14 @@ def side_question(text: str, named: list[tuple[int, int, int]], i: int) -> str:
     asked = _JOINING.sub(" ", "".join(out))
     asked = _DANGLING.sub("", asked)
     return " ".join(asked.split()).replace(" ?", "?").replace(" ,", ",")
+
+
+def _without(text: str, names: list[str]) -> str:
+    """``text`` less each of ``names`` (and its ''s'), the joining words and what dangles."""
+    for name in names:
+        text = re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", text)
+    text = _DANGLING.sub("", _JOINING.sub(" ", text))
+    return " ".join(text.split()).replace(" ?", "?").replace(" ,", ",")
 
 
 def _side(place: str | None, year: int | None, inherited: int | None, voice: str | None, given: Filters,

@@ -91,6 +91,10 @@ def test_each_side_is_asked_on_its_own():
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "In 2011, how many children in care in Dorset were there?",
         "In 2011, how many children in care in Darlington were there?"]
+    # what is compared, said inside the first side's part, is the elided side's question too
+    q = "Was Poole's overall grade in 2017 worse than Darlington's?"
+    assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
+        "Was Poole's overall grade in 2017 worse?", "Was overall grade in worse than Darlington's?"]
     q = "How did Dorset's and Darlington's overall effectiveness grades compare?"  # the topic trails the last side
     assert [s.question for s in compare.sides(read(q, LIBRARY), Filters(), LIBRARY)] == [
         "How did Dorset's and overall effectiveness grades?", "How did Darlington's overall effectiveness grades?"]
@@ -358,6 +362,14 @@ def test_each_side_counts_the_thing_compared(chain):
     answer = chain.ask("Which council had more care leavers, Dorset in 2020 or Poole in 2017?")
     assert "125 care leavers" in answer.text and "262" in answer.text
     assert "(262) is higher than" in answer.text
+
+
+@pytest.mark.integration
+def test_the_grade_compared_is_asked_of_the_elided_side(chain):
+    """'... worse than Darlington's?': Darlington's side asks its overall grade too."""
+    answer = chain.ask("Was Poole's overall grade in 2017 worse than Darlington's?")
+    assert answer.text.startswith("No.") and "Overall effectiveness (Safeguarding services): adequate" in answer.text
+    assert "same level" in answer.text
 
 
 @pytest.mark.integration

@@ -33,22 +33,27 @@ _AS_AT = re.compile(rf"\b(?:at|as at|as of)\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MO
 _PERIOD = re.compile(r"\b(?P<start>(?:19|20)\d\d)\s*[/-]\s*(?P<end>(?:19|20)?\d\d)\b(?!\s*[/-]\s*\d)")
 
 
-def _period_years(text: str) -> str:
+def _period_years(text: str, held: frozenset[int] | None = None) -> str:
     """``text`` with each one-year span as its end year ('2019/20' -> '2020'), a plan's term
-    ('2020-23') left out, and two years in full ('2011-2016') as they are."""
+    ('2020-23') left out, and two years in full ('2011-2016') as they are. Where ``held``
+    (the years of the reports that may answer) lacks the end year but holds the start
+    year, the start year: a report looking ahead ('by the end of 2020/21' in a 2020 paper)."""
     def end(m: re.Match) -> str:
         start, last = int(m["start"]), int(m["end"])
         if last < 100:  # '19/20', '99/00'
             last += start // 100 * 100 + (100 if last < start % 100 else 0)
         elif last != start + 1:
             return m[0]  # '2011-2016': two years named in full, as a question comparing them names them
-        return f" {last} " if last == start + 1 else " "
+        if last != start + 1:
+            return " "
+        return f" {start} " if held is not None and last not in held and start in held else f" {last} "
     return _PERIOD.sub(end, text)
 
 
-def years_named(text: str) -> tuple[int, ...]:
-    """The years a question names, a period as the year that reports it and a figure's 'as at' date left out."""
-    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(_period_years(_AS_AT.sub(" ", text)))))
+def years_named(text: str, held: frozenset[int] | None = None) -> tuple[int, ...]:
+    """The years a question names, a period as the year that reports it (``_period_years``)
+    and a figure's 'as at' date left out."""
+    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(_period_years(_AS_AT.sub(" ", text), held))))
 
 
 _ASKS_GRADE = re.compile(
@@ -233,7 +238,8 @@ _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\s+(\S+\s+){1,3}rate\b(?! of)"),
     ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
     # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.
-    ("money", r"\b(what|how much)\b.*\b(budget|cost|spend|spent|funding|investment)\b(?! (cuts?|reductions?))"
+    ("money", r"\b(what|how much)\b.*\b(budget|cost|spend|spent|funding|investment|money|income|savings|grants?)\b"
+              r"(?! (cuts?|reductions?))"
               r"|\bcost\b"),
     ("number", r"\b(how many|how much|number of|how far|(the|an|what|on) average)\b"),
     # 'How long did children wait?', 'how soon?': a span of time, or a report's word on
@@ -262,6 +268,19 @@ _ASKED_BEFORE = re.compile(rf"\b(what|how|which|when|where|why|whose)\b|^\s*({_A
 _COMMA_WHO = re.compile(r"[,;:(]\s*who\b")
 
 
+# The class: a question that opens with a clause setting the scene ('When partners mapped
+# where children are at risk, which part of the county ...?', 'If a child needs a medical
+# examination, how good ...?', 'When Ofsted inspected in 2011, were any cases waiting?'):
+# its 'when' or 'if' asks nothing; the question is what follows the comma.
+_FRAMING = re.compile(rf"^\s*(?:when|if|once|after|before|while|whenever)\b[^?,;]*,\s*"
+                      rf"(?=(?:what|which|who|whose|how|where|why|when|{_AUXILIARY})\b)", re.I)
+
+
+def main_clause(question: str) -> str:
+    """``question`` less a scene-setting clause before its own question (above)."""
+    return _FRAMING.sub("", question, count=1)
+
+
 def _without_relative_who(q: str) -> str:
     """``q`` (lower case) with a relative ', who' made 'that' (above)."""
     m = _COMMA_WHO.search(q)
@@ -271,7 +290,7 @@ def _without_relative_who(q: str) -> str:
 
 
 def answer_type(question: str) -> str | None:
-    q = _without_relative_who(question.lower())
+    q = _without_relative_who(main_clause(question).lower())
     if _ASKS_WHEN.search(q):
         return "date"
     return next((kind for kind, pattern in _ASKS if pattern.search(q)), None)
@@ -580,9 +599,9 @@ def read(text: str, library: list[ReportMeta]) -> Question:
         if re.search(rf"\b{re.escape(meta.place)}\b", text, re.I) and meta.place not in places:
             places += (meta.place,)
     unknown = tuple(p for p in places if p.lower() not in known and not _part_of_known(p, known))
-    years = years_named(text)
+    years = years_named(text, frozenset(m.year for m in library if not places or m.place in places))
     recommendation = bool(_RECOMMENDATION_WORDS.search(text))
-    grade = bool(_ASKS_GRADE.search(text)) and not recommendation and not _ASKS_WHEN.search(text)
+    grade = bool(_ASKS_GRADE.search(text)) and not recommendation and not _ASKS_WHEN.search(main_clause(text))
     intent = "recommendation" if recommendation else "grade" if grade else "text"
     grades = tuple(dict.fromkeys(normalise_grade(g) for g in GRADE_WORDS.findall(text)))
     skip = set(tokenize(" ".join(places) + " " + " ".join(grades))) | _FRAME | _VOICE_FRAME

@@ -69,6 +69,8 @@ def test_a_financial_or_academic_year_is_the_report_of_its_closing_year():
     assert read("How did Dorset change between 2011 and 2016?", LIBRARY).years == (2011, 2016)
     assert read("How did Dorset change from 2011-2016?", LIBRARY).years == (2011, 2016)  # a span, not a period
     assert read("Children adopted in 1999/00?", LIBRARY).years == (2000,)
+    # a report looking ahead: no Dorset report of 2021, so '2020/21' is the 2020 paper's current year
+    assert read("What income did Dorset expect by the end of 2020/21?", LIBRARY).years == (2020,)
 
 
 @pytest.mark.parametrize("question, years", [
@@ -213,3 +215,18 @@ def test_a_who_after_how_many_starts_a_clause_and_asks_no_person():
     assert answer_type("How many of Dorset's young people who had left care were at university?") == "number"
     assert answer_type("Who led Poole's 2017 inspection?") == "person"
     assert answer_type("In 2011, who was the lead inspector?") == "person"
+
+
+@pytest.mark.parametrize("question, kind", [
+    # a clause setting the scene asks nothing: the question follows its comma
+    ("When partners mapped where children are at risk, which part of the county had most hotspots?", None),
+    ("When Ofsted inspected Dorset in 2011, how many children were looked after?", "number"),
+    ("If a child needs a medical examination, who arranges it?", "person"),
+    ("Before the 2011 inspection, when had services last been rated adequate?", "date"),
+    ("When did Ofsted inspect Poole?", "date"),
+    # a sum of money asked for, in other words than 'budget'
+    ("How much money did the programme expect to bring in?", "money"),
+    ("What income did the scheme secure?", "money"),
+])
+def test_what_a_question_asks_is_read_from_its_own_clause(question, kind):
+    assert answer_type(question) == kind

@@ -176,6 +176,24 @@ def as_reports_say(question: str) -> str:
     return f"{question} ({'; '.join(dict.fromkeys(terms))})" if terms else question
 
 
+# The class: the words that name the report a question is about ('..., according to the 2011
+# inspection?', 'at the time of the 2011 Ofsted inspection', 'According to Dorset's September
+# 2016 cabinet paper, ...'). The filters choose that report already; searched as words they
+# find its paragraphs about the inspection itself ('The inspection team evaluated ...').
+_REPORT_NAMED = re.compile(
+    r"(?:,\s*)?\b(?:according to|at the time of|in|at|from|during|by|of|on)\s+(?:the|its|their|[A-Z][\w-]*['’]s?)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:inspection|report|paper|self-evaluation|summary|review)\b,?", re.I)
+TOPIC_LEFT = 3  # content words a question must keep for its report's name to be left out
+
+
+def without_report_named(question: str) -> str:
+    """``question`` less the words naming its report (above), where enough of it is left."""
+    left = _REPORT_NAMED.sub(" ", question)
+    if len(set(tokenize(left)) - STOPWORDS) < TOPIC_LEFT:
+        return question
+    return " ".join(left.split()).replace(" ?", "?")
+
+
 def term_opening(text: str) -> str | None:
     """The TERMS phrase ``text`` opens with, if any: 'looked after by Dorset' -> 'looked after'."""
     return next((m.group() for phrase, *_ in _TERM_PHRASES if (m := phrase.match(text))), None)

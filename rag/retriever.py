@@ -61,7 +61,7 @@ from ingest.chunker import chunked
 from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
-from .keyword import KeywordIndex, as_reports_say, tokenize
+from .keyword import TOPIC_LEFT, KeywordIndex, as_reports_say, tokenize, without_report_named
 from .model import Filters, Hit
 from .sentence_rank import SentenceRanker
 
@@ -384,9 +384,18 @@ class HybridRetriever:
             allowed = {key for doc_id in doc_ids for key in snap.by_report[doc_id]
                        if filters.allows(snap.reports[doc_id].meta, snap.paragraphs[key])}
         # The council and year the filters chose add nothing to a match within them; as
-        # words they only favour the paragraphs that happen to print them.
+        # words they only favour the paragraphs that happen to print them. Nor do the words
+        # that name a kind of report ('Darlington's summary', 'the Ofsted findings'), where the
+        # question has words enough of its own: they favour its paragraphs about itself.
         chosen = [filters.authority or "", *filters.places, *(str(y) for y in (filters.year, *filters.years) if y)]
-        return snap.keyword.search(question, depth, allowed=allowed, ignore=frozenset(tokenize(" ".join(chosen))))
+        ignore = frozenset(tokenize(" ".join(chosen)))
+        if len(set(tokenize(question)) - ignore - _REPORT_WORDS) >= TOPIC_LEFT:
+            ignore |= _REPORT_WORDS
+        return snap.keyword.search(without_report_named(question), depth, allowed=allowed, ignore=ignore)
+
+
+_REPORT_WORDS = frozenset(tokenize("ofsted inspection report paper cabinet self-evaluation summary councillors "
+                                   "findings according"))
 
 
 def _sentence_rows(reports: dict[str, Report], infos: dict[str, dict]) -> dict[Key, slice]:
@@ -441,7 +450,7 @@ def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int,
 def embed_question(embedder: Embedder, question: str) -> list[float]:
     """A question's vector, in the reports' words where a reader's differ
     (keyword.as_reports_say): every search and answer embeds a question here."""
-    (vector,) = embedder.embed_query([as_reports_say(question)])
+    (vector,) = embedder.embed_query([as_reports_say(without_report_named(question))])
     return vector
 
 

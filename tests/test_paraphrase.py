@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.extractive import refers_back
-from rag.keyword import as_reports_say, expand, held_words, tokenize
+from rag.keyword import as_reports_say, expand, held_words, tokenize, without_report_named
 
 DORSET11 = "dorset-2011-ofsted-safeguarding-lac-inspection"
 DORSET16 = "dorset-2016-cabinet-post-ofsted-progress"
@@ -49,6 +49,34 @@ def test_the_embedding_reads_the_reports_wording_of_an_everyday_phrase():
     # a question in the reports' words already, or with no such phrase, is left as it is
     assert as_reports_say("How many young people offend?") == "How many young people offend?"
     assert as_reports_say("How many children are adopted?") == "How many children are adopted?"
+
+
+@pytest.mark.parametrize("question, searched", [
+    # the words naming the report the filters chose are not searched for ...
+    ("How well did Dorset handle allegations against staff, according to the 2011 inspection?",
+     "How well did Dorset handle allegations against staff?"),
+    ("How many inspections had the Young Inspectors completed at the time of the 2011 Ofsted inspection?",
+     "How many inspections had the Young Inspectors completed?"),
+    ("According to Dorset's September 2016 cabinet paper, was the action plan on track?",
+     "was the action plan on track?"),
+    ("What grade did Poole get in its 2017 inspection?", "What grade did Poole get?"),
+    # ... unless they are what is asked, or too little is left
+    ("Who led the 2011 inspection?", "Who led the 2011 inspection?"),
+    ("What did Ofsted say?", "What did Ofsted say?"),
+    ("Had any placements broken down in the two years before the 2017 inspection?",
+     "Had any placements broken down in the two years before the 2017 inspection?"),
+])
+def test_a_search_leaves_out_the_words_naming_its_report(question, searched):
+    assert without_report_named(question) == searched
+
+
+@pytest.mark.integration
+def test_a_question_naming_its_report_finds_the_finding_not_the_report_about_itself(chain):
+    """'..., according to the 2011 inspection?': the inspection's paragraphs about itself ('The
+    inspection team evaluated ...') are not what is asked."""
+    answer = chain.ask("What does Darlington's summary say about how often children in its care get into "
+                       "trouble with the law, and why?")
+    assert "offend" in answer.text.lower() and answer.citations
 
 
 def test_the_embedding_reads_both_terms_for_children_in_care():

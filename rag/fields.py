@@ -160,8 +160,13 @@ def header_line(text: str) -> list[tuple[str, str]]:
         pairs = [(m["label"], m["value"])]
     else:
         pairs = labelled(flat)
-        if not pairs or not flat.startswith(pairs[0][0]):
+        if not pairs:
             return []
+        if not flat.startswith(pairs[0][0]):
+            # a cover block run into one line after its title ('Inspection of ... Services Ofsted
+            # 4 January 2012 Author: Lisa Summers Extension: 2469'): labels with short values only
+            titled = len(pairs) > 1 and all(len(v.split()) <= MAX_HEADER_VALUE_WORDS for _, v in pairs)
+            return pairs if titled else []
     short = all(len(v.split()) <= MAX_HEADER_VALUE_WORDS for _, v in pairs) or len(pairs) > 1
     return pairs if short else []
 

@@ -185,6 +185,11 @@ def test_header_lines_and_prose_after_a_label():
     assert header_line("Executive Summary: Dorset's Ofsted inspection took place in February and March 2016, "
                        "and the report was published in May.") == []
     assert header_line("Caseloads for social workers are manageable.") == []
+    # a cover block run into one line after its title: its labels still say what each value is
+    assert header_line("Inspection of Safeguarding Services Ofsted 4 January 2012 Author: Lisa Summers "
+                       "Extension: 2469") == [("Author", "Lisa Summers"), ("Extension", "2469")]
+    assert header_line("The report was agreed. Note: the plan is reviewed monthly by the Strategy Delivery "
+                       "Group and reported to the leadership team.") == []
 
 
 # -- on the real corpus, with the real model -----------------------------------------------------
@@ -196,6 +201,9 @@ def test_a_council_papers_author_is_not_ofsteds_lead_inspector(chain):
     answer = chain.ask("Which HMI led the Ofsted inspection of Darlington's services for children?")
     assert answer.abstained, answer.text
     assert "no lead inspector for Darlington" in answer.text
+    # nor does its cover block's 'Author:' say who chaired the safeguarding board
+    chaired = chain.ask("Who chaired Darlington's Local Safeguarding Children Board at the time of the inspection?")
+    assert chaired.abstained and "Summers" not in chaired.text, chaired.text
     # the inspectorate's own report names one
     led = chain.ask("Who was the lead inspector when Ofsted inspected Poole in 2017?")
     assert not led.abstained and "Joy Howick" in led.text and "Linda Steele" not in led.text

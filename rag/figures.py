@@ -3,7 +3,7 @@
 
 ``figures_in`` reads a sentence's figures where they are: a date's or a year's digits
 are none, nor a number that names rather than counts ('Level 3', 'Years 9, 10 and 11',
-'section 47'), nor a span of time ('in the last 6 months', 'aged 17 years'), nor 'one'
+'section 47'), nor an age ('after they turn 18', a '16+' team), nor a span of time ('in the last 6 months', 'aged 17 years'), nor 'one'
 in words ('one social worker said' is not a count). ``ranges`` joins two figures a range
 joins. A comparison (rag/compare.py) and a figure against its target (rag/targets.py)
 read their values here. Pure functions over text.
@@ -24,6 +24,8 @@ DATED = re.compile(rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({MONTH_NAMES})\b|\b(19|20)\d\
 # A number that names rather than counts: 'Level 4', 'Years 9, 10 and 11', 'Section 47', 'grade 2'.
 LABEL = re.compile(r"\b(level|key stage|stage|grade|years?|section|page|para(graph)?|item|appendix|phase|tier|"
                    r"no\.?)\s*(\d+\s*,\s*)*(\d+\s+and\s+)?$", re.I)
+# An age is no count: 'after they turn 18', 'aged 16', 'from the age of 11', a '16+' team.
+AGE = re.compile(r"\b(turn(s|ed|ing)?|aged?|age of|reach(es|ed|ing)?)\s*$", re.I)
 # A figure of time is how long, not how many of the thing: 'ended less than 3 months', 'aged 17 years'.
 SPAN = re.compile(rf"\s+{TIME_UNITS}\b", re.I)
 # What joins a range's two ends: a dash ('16 – 18', '16-18'); 'and' or 'to' only after
@@ -57,7 +59,8 @@ def figures_in(text: str) -> list[Figure]:
     found = []
     for m in FIGURE.finditer(plain):
         n = m["n"].lower()
-        if n == "one" or LABEL.search(plain[:m.start()]) or SPAN.match(plain, m.end()):
+        if (n == "one" or LABEL.search(plain[:m.start()]) or AGE.search(plain[:m.start()])
+                or SPAN.match(plain, m.end()) or plain.startswith("+", m.end())):
             continue
         amount = float(NUMBER_WORDS[n]) if n in NUMBER_WORDS else float(n.replace(",", ""))
         unit = " ".join((m["unit"] or "").split()).replace("per cent", "%")
@@ -100,4 +103,7 @@ _EXAMPLES = (
     # a hyphen without spaces names ('the 0-12 team', 'aged 5-16') rather than counts
     ("The 0-12 team has 9 social workers.", [(9, 9, "")]),
     ("The rate is 71 per 10,000 children.", [(71, 71, "per 10,000")]),
+    # an age is no count
+    ("We support 14 young people after they turn 18, and a 16+ team works with 30 more.",
+     [(14, 14, ""), (30, 30, "")]),
 )

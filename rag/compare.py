@@ -290,7 +290,9 @@ def compose(question: Question, answers: list[SideAnswer]) -> tuple[Draft, list[
             missing.append(f"{_whose(a)} {_verb(a, thing)}.")
             texts = []
         said = [(text, tuple(_index(hits, h) for h in where)) for text, where in a.sentences]
-        sentences += [(_led(text, where), refs) for (text, where), (_, refs) in zip(a.sentences, said)]
+        # one sentence may tell both sides ('from eight in 2008 to 70'): said once
+        sentences += [led for (text, where), (_, refs) in zip(a.sentences, said)
+                      if (led := (_led(text, where), refs)) not in sentences]
         values.append(side_values(question, texts))
         said_by.append(said)
     joint: tuple[int, ...] = ()

@@ -334,6 +334,13 @@ def _counted_after(words: list[str], i: int) -> set[str]:
     return held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
 
 
+def _end_of_change(words: list[str], i: int) -> bool:
+    """Is ``words[i]`` one end of a change: 'from eight (in 2008) to 70', 'from 80 to 106'?"""
+    low = [w.strip("(),.;:").lower() for w in words]
+    return (i > 0 and low[i - 1] == "from" and "to" in low[i + 1:i + 4]
+            or i > 0 and low[i - 1] == "to" and "from" in low[max(0, i - 5):i - 1])
+
+
 # A group named by the state it left ('care leavers', 'school leavers', 'young people
 # leaving care', 'who have left care'): the class of a count asked of those in that state.
 _LEFT_STATE = re.compile(r"\b(?P<state>[a-z]+)\s+leavers?\b|\b(?:leav\w*|left)\s+(?P<left>[a-z]+)", re.I)
@@ -384,7 +391,12 @@ class Count:
                     # 'the five Dorset learning centres' counts centres, not the children before it; the
                     # thing's last word is its noun ('an additional fifty case files' counts files)
                     continue
-                near = held_words(" ".join(words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]))  # in either wording
+                window = words[max(0, i - _WINDOW):i + 1 + _WINDOW_AFTER]
+                if not counts and _end_of_change(words, i):
+                    # a change told by its ends ('steadily increasing numbers from eight in 2008 to
+                    # 70'): the figures count what the sentence says changed, named before them
+                    window = words[:i + 1 + _WINDOW_AFTER]
+                near = held_words(" ".join(window))  # in either wording
             if self._named_in(near):
                 return True
         return False
@@ -441,8 +453,9 @@ def _count_of(rest_text: str) -> Count:
             said.append(w)
             i += 1
             continue
-        if low in STOPWORDS or low in _AUX or low == "per" or (low.endswith("ed") and len(low) > 4):
-            break
+        if (low in STOPWORDS or low in _AUX or low in _WHEN_WORDS or any(ch.isdigit() for ch in low)
+                or (low.endswith("ed") and len(low) > 4)):
+            break  # the thing ends where its verb, a time or a figure begins
         if thing and thing[-1].lower() in _PEOPLE_WORDS and low not in _PEOPLE_WORDS:
             break  # a word after 'young people' is a verb: 'how many young people belong to ...'
         if low in _ANY_OF or (re.search(r"['’]s$", low) and i + 1 < len(rest) and rest[i + 1].lower() not in STOPWORDS):
@@ -469,6 +482,7 @@ def _count_of(rest_text: str) -> Count:
 
 
 _RELATIVE = frozenset("who that which".split())
+_WHEN_WORDS = frozenset("per between since during before after within".split())
 # The class: a count of a group in a state the question names after its verb ('how many
 # care leavers were at university', 'were on child protection plans'): a figure of the
 # whole group ('262 care leavers') is no count of those in the state.
@@ -663,10 +677,23 @@ _NEXT_ASK = re.compile(r",?\s+and\s+(?=(?:(?:on|in|for|by|with|from|to|at|under|
                        r"(?:what|when|who|whom|which|how|where|why)\b)", re.I)
 
 
+# The class: a second ask of the size alone ('Did the number rise between 2008 and 2011, and by
+# how much?'): the size of the change the first asks about, told by the same sentence; no thing
+# of its own to look for.
+_HOW_MUCH = re.compile(r"^\s*(?:by\s+)?how\s+(?:much|many|far)\b(?:\s+(?:more|less|fewer))?\s*\??\s*$", re.I)
+
+
 def clauses(text: str) -> list[str]:
     """A question's asks: 'When was it inspected and when was the report published?' -> its
-    two questions; 'When did the director start, and on what terms?' -> two."""
-    return [c for c in _NEXT_ASK.split(text) if c.strip()]
+    two questions; 'When did the director start, and on what terms?' -> two; 'Did the number
+    rise between 2008 and 2011, and by how much?' -> one."""
+    out: list[str] = []
+    for part in (c for c in _NEXT_ASK.split(text) if c.strip()):
+        if out and _HOW_MUCH.match(part):
+            out[-1] = f"{out[-1].rstrip(' ,?')}, and {part.strip()}"
+        else:
+            out.append(part)
+    return out
 
 
 def _part_of_known(place: str, known: set[str]) -> bool:

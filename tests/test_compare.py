@@ -365,6 +365,14 @@ def test_each_side_counts_the_thing_compared(chain):
 
 
 @pytest.mark.integration
+def test_one_sentence_telling_both_sides_is_said_once(chain):
+    """A year before any report, told by the other side's report ('from eight in 2008 to 70')."""
+    answer = chain.ask("Did Dorset increase its number of early years professionals between 2008 and the 2011 "
+                       "inspection, and by how much?")
+    assert answer.text.count("from eight in 2008 to 70") == 1 and len(answer.citations) == 1
+
+
+@pytest.mark.integration
 def test_the_grade_compared_is_asked_of_the_elided_side(chain):
     """'... worse than Darlington's?': Darlington's side asks its overall grade too."""
     answer = chain.ask("Was Poole's overall grade in 2017 worse than Darlington's?")

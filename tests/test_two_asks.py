@@ -17,6 +17,9 @@ from rag.question import clauses
     ("How many children were adopted, and in what time?", 2),
     ("How many children and young people were being looked after at the inspection?", 1),
     ("What did inspectors find about children and young people who go missing?", 1),
+    # the size of the change the first asks about is no second thing to look for
+    ("Did the number of early years professionals rise between 2008 and 2011, and by how much?", 1),
+    ("Who led it, and when?", 2),
 ])
 def test_a_second_ask_is_its_own_clause(question, asks):
     assert len(clauses(question)) == asks

@@ -57,6 +57,12 @@ def test_what_a_count_counts():
     # children and young people are named many ways: 'care leavers', 'youngsters'
     assert counted("How many young people who have left care are at university?").held_by(
         "We currently have 31 care leavers at University.")
+    # the thing ends where a time or a figure begins; a change told by its ends counts what changed
+    grew = counted("Did Dorset increase its number of early years professionals between 2008 and 2011?")
+    assert grew.said == "early years professionals"
+    assert grew.held_by("The partnership developed the early years professionals' qualification, steadily "
+                        "increasing numbers from eight in 2008 to 70.")
+    assert not grew.held_by("Early years professionals were trained, and 14 staff are on a social work degree.")
     # ... but those who have left a state are not in it: care leavers are no children in care
     in_care = counted("How many children were in care in Dorset?")
     assert not in_care.held_by("The council and its partners currently support 148 care leavers.")

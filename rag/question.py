@@ -573,7 +573,11 @@ def _same_unit(a: str, b: str) -> bool:
 # recruited'): who did something, when the question names no role whose holder it wants.
 _ROLE_HOLDER = re.compile(r"\b(the|its|their|a)\s+((deputy|assistant|interim|acting|independent|lead|senior|"
                           r"executive|cabinet)\s+)*(chair|director|member|leader|officer|manager|head|"
-                          r"councillor|governor|inspector|commissioner)\b", re.I)
+                          r"councillor|governor|inspector|commissioner)\b"
+                          # whoever does it, by their profession: 'the virtual school headteacher', 'GPs',
+                          # 'the children in care nurses', 'personal advisers'
+                          r"|\b(headteachers?|head teachers?|nurses|GPs?|paediatricians?|health visitors|"
+                          r"social workers|personal advisers|independent reviewing officers)\b", re.I)
 
 
 # A span of time ('within 3 months', '20 working days', 'immediately'); and a report's

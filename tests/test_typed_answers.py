@@ -41,6 +41,9 @@ def test_who_did_something_may_be_answered_by_a_role_who_holds_a_role_by_a_name(
     assert type_strength("The board, chaired by the lead member, has overseen progress.", "person") == 0.5
     assert type_strength("The board is chaired by Councillor Jane Smith.", "person") == 1.0
     assert type_strength("The board has overseen progress.", "person") == 0.0
+    # whoever does it may be named by their profession
+    assert type_strength("The virtual school headteacher ensures that schools use pupil premium well.", "person") == 0.5
+    assert type_strength("Initial health assessments are carried out by GPs.", "person") == 0.5
     # 'Which councillor is the lead member?' names the role: only a name answers
     assert role_asked("Which councillor is Poole's lead member for children's services?").words
 

@@ -24,5 +24,6 @@ def same_number(a: str, b: str) -> bool:
     """'nine' ~ '9', '50' ~ 'fifty' (whole words; anything else: equal as written)."""
     def value(x: str):
         x = x.strip().lower()
-        return int(x) if x.isdigit() else NUMBER_WORDS.get(x, x)
+        # isdecimal, not isdigit: a footnote mark ('2010¹') is a digit to isdigit, and no number
+        return int(x) if x.isdecimal() else NUMBER_WORDS.get(x, x)
     return value(a) == value(b)

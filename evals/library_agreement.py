@@ -254,7 +254,7 @@ def check_paragraphs(paragraphs: Sequence[Paragraph], title: str = "") -> Paragr
     glued = re.compile(rf"(?:^|[.!?]\s+){highest + 1}\.\s?[A-Z]")
     cut = highest > 0 and any(
         not in_appendix(p) and (
-            (p.kind is Kind.LIST_ITEM and p.number and p.number.isdigit() and int(p.number) == highest + 1)
+            (p.kind is Kind.LIST_ITEM and p.number and p.number.isdecimal() and int(p.number) == highest + 1)
             or (p.kind is Kind.PARAGRAPH and glued.search(p.text)))
         for p in paragraphs)
     return ParagraphCheck(

@@ -12,6 +12,8 @@ def test_inline_examples():
     assert written(23) == {"23"}  # no single word for it
     assert in_words(9) == "nine" and in_words(10) == "10"  # a briefing note's style: words under ten
     assert same_number("Nine", "9") and not same_number("nine", "19")
+    # a footnote mark is a digit to str.isdigit, but no number ('In 2010¹ ...' in an answer)
+    assert not same_number("2010¹", "2010") and not same_number("²", "2")
 
 
 @pytest.mark.parametrize("n", range(1, 101))

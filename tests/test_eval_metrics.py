@@ -319,11 +319,12 @@ def test_thresholds_file_and_gate(tmp_path):
 
 def test_the_shipped_thresholds():
     t = load_thresholds()
-    # the line measured on the test split on 2026-12-03 (issue 13's bars are not met yet: the file says)
-    assert t.beat_baseline and t.minimum == {"answer_correctness": 0.75, "citation_precision": 0.88,
-                                             "abstention_accuracy": 0.93, "evidence_recall_at_5": 0.82}
-    assert t.maximum == {"false_abstention_rate": 0.10}
-    assert t.by_kind == {"comparison": {"answer_correctness": 0.47}}
+    # the line measured on the test split of the grown set on 2026-12-03 (issue 13's bars are not
+    # met yet: the file says)
+    assert t.beat_baseline and t.minimum == {"answer_correctness": 0.64, "citation_precision": 0.74,
+                                             "abstention_accuracy": 0.85, "evidence_recall_at_5": 0.82}
+    assert t.maximum == {"false_abstention_rate": 0.16}
+    assert t.by_kind == {"comparison": {"answer_correctness": 0.35}}
 
 
 def _score(qid: str, correct: bool, abstained: bool = False) -> QuestionScore:

@@ -36,7 +36,7 @@ from .citations import citation
 from .extractive import ExtractiveAnswerer
 from .guard import guard, supported
 from .model import Answer, Citation, Draft, Filters, Hit, Sentence
-from .retriever import HybridRetriever, embed_question, keep_each_top
+from .retriever import HybridRetriever, embed_question, keep_each_top, searched_text
 from .turn import Answerer, Turn
 
 ABSTAIN = "The reports in the library do not answer this."
@@ -166,7 +166,8 @@ class AnswerChain:
         k = self.settings.top_k
         sides = ([replace(filters, places=(), authority=p) for p in filters.places]
                  or [replace(filters, years=(), year=y) for y in filters.years])
-        vector = embed_question(self._embedder, question)  # once for every search and the answerer
+        # once for every search and the answerer
+        vector = embed_question(self._embedder, searched_text(question, filters))
         joint = self.retriever.search(question, filters, k, vector=vector)
         if len(sides) < 2:
             return list(joint.hits), joint.best_dense, vector

@@ -210,15 +210,18 @@ def side_question(text: str, named: list[tuple[int, int, int]], i: int) -> str:
         out.append(text[at:start])
         at = end
     out.append(text[at:])
-    asked = _JOINING.sub(" ", "".join(out))
-    asked = _DANGLING.sub("", asked)
-    return " ".join(asked.split()).replace(" ?", "?").replace(" ,", ",")
+    return _unjoined("".join(out))
 
 
 def _without(text: str, names: list[str]) -> str:
     """``text`` less each of ``names`` (and its ''s'), the joining words and what dangles."""
     for name in names:
         text = re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", text)
+    return _unjoined(text)
+
+
+def _unjoined(text: str) -> str:
+    """``text`` less the words joining the sides and what they leave dangling, tidied."""
     text = _DANGLING.sub("", _JOINING.sub(" ", text))
     return " ".join(text.split()).replace(" ?", "?").replace(" ,", ",")
 

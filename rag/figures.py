@@ -3,8 +3,9 @@
 
 ``figures_in`` reads a sentence's figures where they are: a date's or a year's digits
 are none, nor a number that names rather than counts ('Level 3', 'Years 9, 10 and 11',
-'section 47'), nor an age ('after they turn 18', a '16+' team), nor a span of time ('in the last 6 months', 'aged 17 years'), nor 'one'
-in words ('one social worker said' is not a count). ``ranges`` joins two figures a range
+'section 47'), nor an age ('after they turn 18', a '16+' team), nor a span of time ('in
+the last 6 months', 'aged 17 years'), nor 'one' in words ('one social worker said' is not
+a count). ``ranges`` joins two figures a range
 joins. A comparison (rag/compare.py) and a figure against its target (rag/targets.py)
 read their values here. Pure functions over text.
 """

@@ -177,21 +177,31 @@ def as_reports_say(question: str) -> str:
 
 
 # The class: the words that name the report a question is about ('..., according to the 2011
-# inspection?', 'at the time of the 2011 Ofsted inspection', 'According to Dorset's September
-# 2016 cabinet paper, ...'). The filters choose that report already; searched as words they
-# find its paragraphs about the inspection itself ('The inspection team evaluated ...').
+# inspection?', 'at the time of the 2011 Ofsted inspection', 'Darlington's summary'). The
+# filters choose that report already; searched for, they find its paragraphs about the
+# inspection itself ('The inspection team evaluated ...'). Both searches leave out such a
+# phrase (``without_report_named``); BM25 also each word that names a kind of report
+# (``report_words``), where the question has words enough of its own.
 _REPORT_NAMED = re.compile(
     r"(?:,\s*)?\b(?:according to|at the time of|in|at|from|during|by|of|on)\s+(?:the|its|their|[A-Z][\w-]*['’]s?)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:inspection|report|paper|self-evaluation|summary|review)\b,?", re.I)
-TOPIC_LEFT = 3  # content words a question must keep for its report's name to be left out
+_REPORT_WORDS = frozenset(tokenize("ofsted inspection report paper cabinet self-evaluation summary councillors "
+                                   "findings according"))
+_TOPIC_LEFT = 3  # content words a question must keep for its report's name to be left out
 
 
 def without_report_named(question: str) -> str:
-    """``question`` less the words naming its report (above), where enough of it is left."""
+    """``question`` less the phrases naming its report (above), where enough of it is left."""
     left = _REPORT_NAMED.sub(" ", question)
-    if len(set(tokenize(left)) - STOPWORDS) < TOPIC_LEFT:
+    if len(set(tokenize(left)) - STOPWORDS) < _TOPIC_LEFT:
         return question
     return " ".join(left.split()).replace(" ?", "?")
+
+
+def report_words(question: str, ignored: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words naming a kind of report for a keyword search to leave out (above): none
+    unless the question has ``_TOPIC_LEFT`` words besides them and ``ignored``."""
+    return _REPORT_WORDS if len(set(tokenize(question)) - ignored - _REPORT_WORDS) >= _TOPIC_LEFT else frozenset()
 
 
 def term_opening(text: str) -> str | None:

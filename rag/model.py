@@ -26,6 +26,11 @@ class Filters:
     places: tuple[str, ...] = ()  # any of these councils (a question comparing Darlington and Poole)
     years: tuple[int, ...] = ()  # any of these years (... in its 2012 inspection or Poole in 2017)
 
+    @property
+    def chooses_reports(self) -> bool:
+        """Do these filters choose reports (a council, year, kind of report or report)?"""
+        return any((self.authority, self.year, self.doc_id, self.voice, self.places, self.years))
+
     def allows(self, meta: ReportMeta, paragraph: Paragraph | None = None) -> bool:
         return ((self.authority is None or _same_authority(self.authority, meta))
                 and (not self.places or any(_same_authority(p, meta) for p in self.places))

@@ -337,8 +337,9 @@ def _counted_after(words: list[str], i: int) -> set[str]:
 def _end_of_change(words: list[str], i: int) -> bool:
     """Is ``words[i]`` one end of a change: 'from eight (in 2008) to 70', 'from 80 to 106'?"""
     low = [w.strip("(),.;:").lower() for w in words]
-    return (i > 0 and low[i - 1] == "from" and "to" in low[i + 1:i + 4]
-            or i > 0 and low[i - 1] == "to" and "from" in low[max(0, i - 5):i - 1])
+    before = low[i - 1] if i > 0 else ""
+    return ((before == "from" and "to" in low[i + 1:i + 4])
+            or (before == "to" and "from" in low[max(0, i - 5):i - 1]))
 
 
 # A group named by the state it left ('care leavers', 'school leavers', 'young people

@@ -61,7 +61,7 @@ from ingest.chunker import chunked
 from ingest.embedder import Embedder, load_embedder
 from ingest.store import Index
 
-from .keyword import TOPIC_LEFT, KeywordIndex, as_reports_say, tokenize, without_report_named
+from .keyword import KeywordIndex, as_reports_say, report_words, tokenize, without_report_named
 from .model import Filters, Hit
 from .sentence_rank import SentenceRanker
 
@@ -289,7 +289,7 @@ class HybridRetriever:
             return Retrieval(question, (), NO_DENSE, searched=searched)
 
         if vector is None:
-            vector = embed_question(self._embedder, question)
+            vector = embed_question(self._embedder, searched_text(question, filters))
         dense, best_dense = self._dense(snap, vector, filters, doc_ids, depth)
         keyword = self._keyword(snap, question, filters, doc_ids, depth)
         # settings.retrieval picks the lists to fuse ('dense' or 'keyword' alone: for comparison runs).
@@ -385,17 +385,13 @@ class HybridRetriever:
                        if filters.allows(snap.reports[doc_id].meta, snap.paragraphs[key])}
         # The council and year the filters chose add nothing to a match within them; as
         # words they only favour the paragraphs that happen to print them. Nor do the words
-        # that name a kind of report ('Darlington's summary', 'the Ofsted findings'), where the
-        # question has words enough of its own: they favour its paragraphs about itself.
+        # naming the report they chose (``searched_text``, keyword.report_words): they favour
+        # its paragraphs about itself.
         chosen = [filters.authority or "", *filters.places, *(str(y) for y in (filters.year, *filters.years) if y)]
         ignore = frozenset(tokenize(" ".join(chosen)))
-        if len(set(tokenize(question)) - ignore - _REPORT_WORDS) >= TOPIC_LEFT:
-            ignore |= _REPORT_WORDS
-        return snap.keyword.search(without_report_named(question), depth, allowed=allowed, ignore=ignore)
-
-
-_REPORT_WORDS = frozenset(tokenize("ofsted inspection report paper cabinet self-evaluation summary councillors "
-                                   "findings according"))
+        if filters.chooses_reports:
+            ignore |= report_words(question, ignore)
+        return snap.keyword.search(searched_text(question, filters), depth, allowed=allowed, ignore=ignore)
 
 
 def _sentence_rows(reports: dict[str, Report], infos: dict[str, dict]) -> dict[Key, slice]:
@@ -450,8 +446,15 @@ def reciprocal_rank_fusion(rankings: Sequence[Iterable[Hashable]], k: int,
 def embed_question(embedder: Embedder, question: str) -> list[float]:
     """A question's vector, in the reports' words where a reader's differ
     (keyword.as_reports_say): every search and answer embeds a question here."""
-    (vector,) = embedder.embed_query([as_reports_say(without_report_named(question))])
+    (vector,) = embedder.embed_query([as_reports_say(question)])
     return vector
+
+
+def searched_text(question: str, filters: Filters) -> str:
+    """What is searched for: the question, less the words naming its report where the filters
+    chose the reports (keyword.without_report_named); without filters those words are all
+    that chooses them ('Who is the director in the Dorset cabinet paper?')."""
+    return without_report_named(question) if filters.chooses_reports else question
 
 
 def keep_each_top(ranked: list, tops: Sequence[Sequence], k: int) -> list:

@@ -276,6 +276,13 @@ _FRAMING = re.compile(rf"^\s*(?:when|if|once|after|before|while|whenever)\b[^?,;
                       rf"(?=(?:what|which|who|whose|how|where|why|when|{_AUXILIARY})\b)", re.I)
 
 
+# The class: an inspection before the report's own ('Before the 2011 inspection, when had
+# Ofsted last inspected fostering?', 'When was the previous inspection?'): a report's cover
+# dates its own inspection, not that one; its text says when the earlier one was.
+ASKS_EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\s+(?:\w+\s+)?inspections?\b|\blast\s+inspected\b"
+                          r"|\bbefore\s+(?:the|its)\s+(?:(?:19|20)\d\d\s+)?inspection\b", re.I)
+
+
 def main_clause(question: str) -> str:
     """``question`` less a scene-setting clause before its own question (above)."""
     return _FRAMING.sub("", question, count=1)

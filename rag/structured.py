@@ -18,7 +18,7 @@ from core.sentences import sentences as split_sentences
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
-from .question import YEAR, Question, answer_type, has_type, role_asked
+from .question import ASKS_EARLIER, YEAR, Question, answer_type, has_type, role_asked
 from .yesno import NO, YES, asks_all, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
@@ -47,7 +47,7 @@ _FIELD_KINDS = ("person", "name", "date")
 def _fields(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
     """'Who led ...?', 'When was ... published?': the cover's labelled facts, when the
     question names one's label and asks for a name or a date."""
-    if answer_type(question.text) not in _FIELD_KINDS:
+    if answer_type(question.text) not in _FIELD_KINDS or ASKS_EARLIER.search(question.text):
         return None
     # An inspector's role is read from the inspectorate's own reports only: a council paper
     # summarising an inspection labels its own author and officers, not the inspectors.

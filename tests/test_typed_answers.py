@@ -205,6 +205,16 @@ def test_header_lines_and_prose_after_a_label():
 
 
 @pytest.mark.integration
+def test_an_earlier_inspection_is_not_dated_by_the_reports_own_cover(chain):
+    """'Before the 2011 inspection, when had Ofsted last inspected ...?': the cover's 'Inspection
+    dates' are the 2011 inspection's; the text says when the earlier ones were."""
+    answer = chain.ask("Before the 2011 inspection, when had Ofsted last inspected Dorset's fostering service?")
+    assert "2008" in answer.text and "September 2011" not in answer.text, answer.text
+    # the report's own inspection is still dated by its cover
+    assert "12 - 23 September 2011" in chain.ask("When did Ofsted inspect Dorset in 2011?").text
+
+
+@pytest.mark.integration
 def test_a_council_papers_author_is_not_ofsteds_lead_inspector(chain):
     # Darlington's only report is the council's summary: it names its author and director, no inspector
     answer = chain.ask("Which HMI led the Ofsted inspection of Darlington's services for children?")

@@ -160,15 +160,14 @@ def header_line(text: str) -> list[tuple[str, str]]:
         pairs = [(m["label"], m["value"])]
     else:
         pairs = labelled(flat)
-        if not pairs:
-            return []
-        if not flat.startswith(pairs[0][0]):
-            # a cover block run into one line after its title ('Inspection of ... Services Ofsted
-            # 4 January 2012 Author: Lisa Summers Extension: 2469'): labels with short values only
-            titled = len(pairs) > 1 and all(len(v.split()) <= MAX_HEADER_VALUE_WORDS for _, v in pairs)
-            return pairs if titled else []
-    short = all(len(v.split()) <= MAX_HEADER_VALUE_WORDS for _, v in pairs) or len(pairs) > 1
-    return pairs if short else []
+    if not pairs:
+        return []
+    short = all(len(v.split()) <= MAX_HEADER_VALUE_WORDS for _, v in pairs)
+    if not flat.startswith(pairs[0][0]):
+        # a cover block run into one line after its title ('Inspection of ... Services Ofsted
+        # 4 January 2012 Author: Lisa Summers Extension: 2469'): labels with short values only
+        return pairs if len(pairs) > 1 and short else []
+    return pairs if short or len(pairs) > 1 else []
 
 
 def match(question: str, candidates: list[Field], wants: Callable[[str, str], bool]) -> list[Field]:

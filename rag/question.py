@@ -278,7 +278,10 @@ _FRAMING = re.compile(rf"^\s*(?:when|if|once|after|before|while|whenever)\b[^?,;
 
 # The class: an inspection before the report's own ('Before the 2011 inspection, when had
 # Ofsted last inspected fostering?', 'When was the previous inspection?'): a report's cover
-# dates its own inspection, not that one; its text says when the earlier one was.
+# dates its own inspection, not that one; its text says when the earlier one was. A report's
+# sentence about one ('when they were last inspected in 2008', EARLIER_SAID) does not state the
+# report's own grade. (In a question 'the last inspection' is as often the latest one.)
+EARLIER_SAID = re.compile(r"\b(?:last|previous|prior|earlier) (?:\w+ )?inspection\b", re.IGNORECASE)
 ASKS_EARLIER = re.compile(r"\b(?:previous|prior|earlier|preceding)\s+(?:\w+\s+)?inspections?\b|\blast\s+inspected\b"
                           r"|\bbefore\s+(?:the|its)\s+(?:(?:19|20)\d\d\s+)?inspection\b", re.I)
 

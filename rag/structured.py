@@ -18,7 +18,7 @@ from core.sentences import sentences as split_sentences
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
-from .question import ASKS_EARLIER, YEAR, Question, answer_type, has_type, role_asked
+from .question import ASKS_EARLIER, EARLIER_SAID, YEAR, Question, answer_type, has_type, role_asked
 from .yesno import NO, YES, asks_all, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
@@ -410,13 +410,10 @@ def _in_words(report: Report, j: Judgement) -> Paragraph | None:
     return None
 
 
-_EARLIER = re.compile(r"\b(?:last|previous|prior|earlier) (?:\w+ )?inspection\b", re.IGNORECASE)
-
-
 def _another_inspection(sentence: str, report: Report) -> bool:
     """A sentence about an earlier inspection ('when the local authority was judged good
     overall in 2018') does not say this report's grade."""
-    return bool(_EARLIER.search(sentence)) or any(int(y) < report.meta.year - 1 for y in YEAR.findall(sentence))
+    return bool(EARLIER_SAID.search(sentence)) or any(int(y) < report.meta.year - 1 for y in YEAR.findall(sentence))
 
 
 def _norm(text: str) -> str:

@@ -42,10 +42,11 @@ QUESTIONS = (
 
 
 
-def comparable(answer) -> dict:
+def comparable(answer) -> tuple[dict, list]:
+    """What the answer says and cites; what was retrieved."""
     d = answer.to_dict()
     del d["latency_ms"]
-    return d
+    return d, d.pop("retrieved")
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,13 @@ def test_answers_are_those_of_an_index_without_what_ingest_stores_for_them(store
         before = old_index_chain.ask(question)
         assert len(old_index_chain._embedder.texts) > 1  # it did embed sentences: the comparison means something
         now = stored_chain.ask(question)
-        assert comparable(now) == comparable(before), question
+        # Vectors embedded in another batch differ in the sixth decimal, which can swap two
+        # near-tied paragraphs at the edge of what is retrieved (seen once in CI: the fifth
+        # of eight); what the answer says and cites must not change.
+        (said_now, retrieved_now), (said_before, retrieved_before) = comparable(now), comparable(before)
+        assert said_now == said_before, question
+        assert len(retrieved_now) == len(retrieved_before) and retrieved_now[:1] == retrieved_before[:1], question
+        assert sum(hit not in retrieved_before for hit in retrieved_now) <= 1, question
         answered += not now.abstained
     assert answered >= len(QUESTIONS) - 3
     # Chroma was asked only to search every report; the old index's searches of a few

@@ -345,11 +345,26 @@ def _counted_after(words: list[str], i: int) -> set[str]:
 
 
 def _end_of_change(words: list[str], i: int) -> bool:
-    """Is ``words[i]`` one end of a change: 'from eight (in 2008) to 70', 'from 80 to 106'?"""
+    """Is ``words[i]`` one end of a change: 'from eight (in 2008) to 70', 'from 80 to 106',
+    'from an average of 223 per month (Oct 2019 to March 2020) to 395 per month'?"""
     low = [w.strip("(),.;:").lower() for w in words]
-    before = low[i - 1] if i > 0 else ""
-    return ((before == "from" and "to" in low[i + 1:i + 4])
-            or (before == "to" and "from" in low[max(0, i - 5):i - 1]))
+    j = i - 1
+    while j >= 0 and low[j] in _ABOUT:  # an end may be qualified: 'from an average of 223'
+        j -= 1
+    before = low[j] if j >= 0 else ""
+    ahead = low[i + 1:i + 1 + _CHANGE_SPAN]
+    return ((before == "from" and any(w == "to" and _is_figure(nxt) for w, nxt in zip(ahead, ahead[1:])))
+            or (before == "to" and "from" in low[max(0, j - _CHANGE_SPAN):j]))
+
+
+# Words that may qualify a figure between 'from' or 'to' and it, and how far apart a
+# change's two ends may be (a period in brackets between them: '(Oct 2019 to March 2020)').
+_ABOUT = frozenset({"a", "an", "average", "of", "around", "about", "approximately", "nearly", "almost", "some"})
+_CHANGE_SPAN = 10
+
+
+def _is_figure(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) or word in NUMBER_WORDS
 
 
 # A group named by the state it left ('care leavers', 'school leavers', 'young people

@@ -66,6 +66,11 @@ def test_what_a_count_counts():
     assert grew.held_by("The partnership developed the early years professionals' qualification, steadily "
                         "increasing numbers from eight in 2008 to 70.")
     assert not grew.held_by("Early years professionals were trained, and 14 staff are on a social work degree.")
+    # ... its ends perhaps qualified, with the period of the first between them
+    contacts = counted("How did the number of police contacts to children's social care change in lockdown?")
+    assert contacts.held_by("We saw an increase in contacts from the Police, increasing from an average of 223 "
+                            "per month (Oct 2019 to March 2020) to 395 per month (April to June 2020).")
+    assert not contacts.held_by("Contacts from the Police were reviewed; 223 children were offered an assessment.")
     # ... but those who have left a state are not in it: care leavers are no children in care
     in_care = counted("How many children were in care in Dorset?")
     assert not in_care.held_by("The council and its partners currently support 148 care leavers.")

@@ -65,7 +65,15 @@ _ASKS_GRADE = re.compile(
 _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
     r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
-    r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b", re.I)
+    r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b"
+    r"|\bsuggest(ed|s)?\b.*\bshould\b", re.I)
+# A yes/no question asking whether the report recommended something ('Was there a
+# recommendation about ...?', 'Did Ofsted make any recommendations ...?', 'Was Dorset told to
+# do anything about ...?', 'Did inspectors suggest Darlington should ...?'): a recommendation
+# on it answers yes. Not one asking a state of the recommendations ('Were they all met?').
+ASKS_RECOMMENDED = re.compile(r"\b(was|were|is|are) there\b[^?]*\brecommendation|\b(make|made|give|gave)\b[^?]*"
+                              r"\brecommendations?\b|\b(recommend(ed|s)?|suggest(ed|s)?)\b|\b(told|asked)\b[^?]*\bto\b",
+                              re.I)
 # A figure or time asked of what a recommendation says ('Within how many hours should return
 # interviews happen, according to the recommendations?') is in the recommendation that says
 # it, not a request for the whole list; 'How many recommendations ...?' counts the list.
@@ -87,7 +95,7 @@ _FRAME = set(tokenize(
     "ofsted inspection inspectors report reports council councils authority local grade grades graded grading "
     "judgement judgements judged judgment rate rating rated make made recommendation recommendations "
     "recommend recommended area areas improvement improvements list all every each full complete say said "
-    "tell me please their its they it services service children's set gave ask asked want wanted told put "
+    "tell me please their its they it services service children's set gave ask asked want wanted told put suggest "
     "need needs improve "
     # any area at all: 'Did Darlington get an outstanding grade for anything?'
     "anything anywhere something "

@@ -18,7 +18,7 @@ from core.sentences import sentences as split_sentences
 from .fields import fields, match
 from .keyword import STOPWORDS, tokenize
 from .model import Draft, Hit
-from .question import ASKS_EARLIER, EARLIER_SAID, YEAR, Question, answer_type, has_type, role_asked
+from .question import ASKS_EARLIER, ASKS_RECOMMENDED, EARLIER_SAID, YEAR, Question, answer_type, has_type, role_asked
 from .yesno import NO, YES, asks_all, on_grade
 
 # 'How did Darlington do on ...?', 'What did Ofsted conclude about ...?': a question about
@@ -513,7 +513,8 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
     note = ""
     if listing:
         note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
-    return Draft(tuple(sentences), note=note), hits
+    verdict = YES if question.polar and ASKS_RECOMMENDED.search(question.text) else ""
+    return Draft(tuple(sentences), note=note, verdict=verdict), hits
 
 
 # A question asking how many records there are (a count), and one that also asks what they

@@ -83,6 +83,20 @@ def test_yes_or_no_over_text_only_when_the_sentence_decides(chain):
     assert not re.match(r"(Yes|No)\b", answer.text), answer.text
 
 
+def test_yes_to_whether_a_recommendation_was_made_when_one_on_it_is_recorded(chain):
+    answer = chain.ask("Did inspectors suggest Darlington should get frontline staff and senior managers "
+                       "involved in checking case files?")
+    assert answer.text.startswith("Yes."), answer.text
+    assert "front line practitioners and senior officers" in answer.text
+    assert [c.doc_id for c in answer.citations] == [DARLINGTON] and answer.citations[0].locator.startswith("APPENDIX")
+    answer = chain.ask("Were there any recommendations in Poole's 2017 report?")
+    assert answer.text.startswith("Yes."), answer.text
+    assert {c.doc_id for c in answer.citations} == {POOLE17} and len(answer.citations) > 5
+    # a state asked of the recommendations is not whether one was made
+    answer = chain.ask("Were all of Darlington's recommendations completed within 3 months?")
+    assert not answer.text.startswith("Yes."), answer.text
+
+
 def test_a_grade_is_cited_where_the_inspectors_state_it(chain):
     """Not only the bare 'Grade 2 (good)' line: the numbered paragraph that says it too."""
     answer = chain.ask("What grade did Ofsted give Dorset for the quality of provision in safeguarding services in 2011?")

@@ -33,7 +33,9 @@ _SOURCE = re.compile(r"\baccording to\b[^,;?]*", re.I)
 # by the inspection: it does not ask the inspection's date ('Inspection dates: ...').
 _BY_EVENT = re.compile(r"\b(before|after|since|until|during|prior to|ahead of|following|at the time of)\s+"
                        r"(the|its|their|this|that|[A-Z]\w*'s)?\s*((19|20)\d\d\s+)?(\w+\s+)?"
-                       r"(inspection|visit|meeting)\b", re.I)
+                       r"(inspection|visit|meeting)\b"
+                       # nor does a clause set at the inspection: '... when Ofsted inspected in 2011?'
+                       r"|(?<=\s)when\s+(Ofsted|(the\s+)?inspectors?)\s+(inspected|visited|came|arrived)\b", re.I)
 # Where a label ends: 'Lead inspector:', 'Report published:', 'Cabinet Member(s)' (a
 # council front sheet's labels carry '(s)' and no colon).
 _LABEL_END = re.compile(r"\s*:|\(s\)")

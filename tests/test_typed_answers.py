@@ -164,6 +164,10 @@ def test_an_event_a_question_dates_by_is_not_the_event_asked():
     assert answer_type(asked) == "date" and read(asked, []).intent == "text"
     assert not names_label("Inspection dates", set(tokenize(as_labels_say(asked))))
     assert answer_type("What grade did Dorset get when Ofsted inspected in 2011?") == "grade"
+    # ... nor a clause set at the inspection, and the inspection's dates do not answer it
+    asked = "Was Dorset having to rely heavily on agency social workers when Ofsted inspected in 2011?"
+    assert not names_label("Inspection dates", set(tokenize(as_labels_say(asked))))
+    assert names_label("Inspection dates", set(tokenize(as_labels_say("When did Ofsted inspect Dorset?"))))
 
 
 def test_a_label_is_named_by_its_fact_not_by_date_or_the_shared_subject():

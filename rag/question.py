@@ -66,14 +66,15 @@ _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
     r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
     r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b"
-    r"|\bsuggest(ed|s)?\b.*\bshould\b", re.I)
+    r"|\bsuggest(ed|s)?\b.*\bshould\b|\b(ofsted|inspectors?)\s+(want(ed|s)?|expect(ed|s)?)\b", re.I)
 # A yes/no question asking whether the report recommended something ('Was there a
 # recommendation about ...?', 'Did Ofsted make any recommendations ...?', 'Was Dorset told to
-# do anything about ...?', 'Did inspectors suggest Darlington should ...?'): a recommendation
-# on it answers yes. Not one asking a state of the recommendations ('Were they all met?').
+# do anything about ...?', 'Did inspectors suggest Darlington should ...?', 'Did Ofsted want
+# ...?', 'Does the action plan have ...?'): a recommendation on it answers yes. Not one asking a
+# state of the recommendations ('Were they all met?').
 ASKS_RECOMMENDED = re.compile(r"\b(was|were|is|are) there\b[^?]*\brecommendation|\b(make|made|give|gave)\b[^?]*"
-                              r"\brecommendations?\b|\b(recommend(ed|s)?|suggest(ed|s)?)\b|\b(told|asked)\b[^?]*\bto\b",
-                              re.I)
+                              r"\brecommendations?\b|\b(recommend(ed|s)?|suggest(ed|s)?)\b|\b(told|asked)\b[^?]*\bto\b"
+                              r"|\b(ofsted|inspectors?)\s+(want|expect)|\bplan\s+(have|has|include|contain)", re.I)
 # A figure or time asked of what a recommendation says ('Within how many hours should return
 # interviews happen, according to the recommendations?') is in the recommendation that says
 # it, not a request for the whole list; 'How many recommendations ...?' counts the list.

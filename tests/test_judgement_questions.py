@@ -89,6 +89,11 @@ def test_yes_to_whether_a_recommendation_was_made_when_one_on_it_is_recorded(cha
     assert answer.text.startswith("Yes."), answer.text
     assert "front line practitioners and senior officers" in answer.text
     assert [c.doc_id for c in answer.citations] == [DARLINGTON] and answer.citations[0].locator.startswith("APPENDIX")
+    answer = chain.ask("Did the inspectors expect Poole to recruit more foster carers for older children?")
+    assert answer.text.startswith("Yes.") and "foster carers who can meet the needs of older children" in answer.text
+    answer = chain.ask("Does Darlington's action plan have the council sending core group minutes to all members?")
+    assert answer.text.startswith("Yes.") and "minutes of meetings are sent to all core group members" in answer.text
+    assert len(answer.citations) == 1, answer.text
     answer = chain.ask("Were there any recommendations in Poole's 2017 report?")
     assert answer.text.startswith("Yes."), answer.text
     assert {c.doc_id for c in answer.citations} == {POOLE17} and len(answer.citations) > 5

@@ -149,6 +149,8 @@ _QUALIFIERS = frozenset("deputy assistant interim acting independent former lead
 # ('lead' itself is no verb here: 'the lead member at the 2017 inspection' is a member.)
 _LED_INSPECTION = re.compile(r"\b(led|leads|leading)\s+([\w'’]+\s+){0,3}inspection\b", re.I)
 _ROLE_VERB = re.compile(r"\b(chairs|chaired|chairing)\b", re.I)
+_TAKES_POST = re.compile(r"\b(?:took|take|takes|taking|taken)\s+over\b.*|\b(?:replaced?|succeed(?:ed)?|covered|filled)\b.*",
+                         re.I)
 # Roles only an inspectorate's own report names: a council paper summarising an inspection
 # names its own author and officers, not the inspectors.
 _INSPECTORATE_ROLES = frozenset(tokenize("inspector"))
@@ -180,8 +182,9 @@ def role_asked(question: str) -> Role:
     """Read once per question; then ``named_by`` each candidate sentence or field."""
     if _LED_INSPECTION.search(question):
         question = f"{question} lead inspector"
-    # 'Who chairs the board?' names what someone does, not a role whose holder it wants
-    question = _ROLE_VERB.sub(" ", question)
+    # 'Who chairs the board?' names what someone does, not a role whose holder it wants;
+    # 'Who took over the director's role?' names the post taken, held by whoever took it
+    question = _ROLE_VERB.sub(" ", _TAKES_POST.sub(" ", question))
     words = frozenset(tokenize(question)) & _ROLES
     said = max((m[0].lower() for m in _ROLE_SAID.finditer(question) if set(tokenize(m["role"])) & words),
                key=len, default="")

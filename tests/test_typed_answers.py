@@ -38,6 +38,10 @@ def test_who_led_the_inspection_asks_for_the_lead_inspector():
 def test_who_did_something_may_be_answered_by_a_role_who_holds_a_role_by_a_name():
     # 'Who chairs the board?' names no role: 'chaired by the lead member' answers it, below a name
     assert not role_asked("Who chairs Poole's children's services improvement board?").words
+    # the post someone took over is not what they are: an interim 'former Assistant Director' answers
+    assert not role_asked("Who took over the Corporate Director for Care and Protection role in 2020?").words
+    assert not role_asked("Who replaced the director of children's services?").words
+    assert role_asked("Who was the director who took over in 2020?").words
     assert type_strength("The board, chaired by the lead member, has overseen progress.", "person") == 0.5
     assert type_strength("The board is chaired by Councillor Jane Smith.", "person") == 1.0
     assert type_strength("The board has overseen progress.", "person") == 0.0

@@ -36,6 +36,10 @@ _BY_EVENT = re.compile(r"\b(before|after|since|until|during|prior to|ahead of|fo
                        r"(inspection|visit|meeting)\b"
                        # nor does a clause set at the inspection: '... when Ofsted inspected in 2011?'
                        r"|(?<=\s)when\s+(Ofsted|(the\s+)?inspectors?)\s+(inspected|visited|came|arrived)\b", re.I)
+# A cover's 'Published:' dates the report: 'When did Dorset publish the two reviews ...?' asks
+# when something else was published.
+_OTHER_PUBLISHED = re.compile(r"\bpublish(?:ed|es)?\s+(?!(?:(?:the|its|their|this|that|a)\s+)?(?:(?:19|20)\d\d\s+)?"
+                              r"(?:ofsted['’]?s?\s+)?(?:report|inspection|findings|letter|it)\b)\w+", re.I)
 # Where a label ends: 'Lead inspector:', 'Report published:', 'Cabinet Member(s)' (a
 # council front sheet's labels carry '(s)' and no colon).
 _LABEL_END = re.compile(r"\s*:|\(s\)")
@@ -137,7 +141,7 @@ _UNNAMING = frozenset(tokenize("date dates day name time children's children ser
 def as_labels_say(clause: str) -> str:
     """A question (or clause) in the words labels use ('who led' -> 'who lead'), less the
     source it names and the events it dates others by."""
-    clause = _BY_EVENT.sub("", _SOURCE.sub("", clause))
+    clause = _OTHER_PUBLISHED.sub("", _BY_EVENT.sub("", _SOURCE.sub("", clause)))
     for pattern, word in _SAY_AS:
         clause = re.sub(pattern, word, clause, flags=re.I)
     return clause

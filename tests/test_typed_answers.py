@@ -184,6 +184,9 @@ def test_a_label_is_named_by_its_fact_not_by_date_or_the_shared_subject():
     assert named("When was the inspection carried out?", "Inspection dates")
     assert not named("Who was recruited to oversee children's services?", "Director for Children's Services")
     assert named("Who led the inspection?", "Lead inspector")
+    # the cover's 'Published:' dates the report, not what else a question says was published
+    assert named("When did Ofsted publish its 2016 report on Dorset?", "Published")
+    assert not named("When did Dorset publish the two serious case reviews?", "Published")
 
 
 def test_a_label_that_only_shares_the_kind_of_value_is_no_match():

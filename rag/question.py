@@ -394,6 +394,10 @@ class Count:
     done: tuple[str, ...] = ()
     said: str = ""  # the thing in the question's words ('agency social workers')
     share: bool = False  # a rate or share is asked: a percentage answers; a count wants a count
+    # the part of a group asked ('How many of the children on plans were on one because of
+    # neglect?' -> 'neglect'): a sentence counting the part says one of these words; a
+    # count of the whole group ('106 children were the subject of a plan') does not answer
+    part: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.words or self.done)
@@ -403,6 +407,8 @@ class Count:
         digits) with the thing's words within a few words of it (a vague count such as
         'the majority of plans' only before them), and what was done to it anywhere in the
         sentence or its ``context`` (heading, lead-in)?"""
+        if self.part and not set(self.part) & held_words(f"{context} {sentence}"):
+            return False
         if self.done:
             sentence, context = self._without_left(sentence), self._without_left(context)
             around = held_words(f"{context} {sentence}")  # 'in care' is 'looked after'
@@ -516,7 +522,16 @@ def _count_of(rest_text: str) -> Count:
         done = tuple(tokenize(term))  # which children: 'the number of children looked after by Dorset'
     elif thing and 0 < i < len(rest) - 1 and rest[i - 1].lower() in _BE and rest[i].lower() in _STATE:
         done = _state(rest[i + 1:])  # where they were: 'care leavers were at university'
-    return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"))
+    part: tuple[str, ...] = ()
+    if rest and rest[0].lower() == "of" and thing:
+        # 'how many of the children on plans were on one because of neglect': after the verb,
+        # its first clause says which of the group (less what names the group itself)
+        clause = len(re.findall(r"[\w'’-]+", re.split(r"[,;]|\b(?:and|compared|when|while)\b", rest_text)[0]))
+        verb = next((j for j in range(len(thing), clause) if rest[j].lower() in _AUX), clause)
+        group = set(tokenize(" ".join(rest[:verb])))
+        part = tuple(dict.fromkeys(t for t in tokenize(" ".join(w for w in rest[verb + 1:clause] if not w[:1].isupper()))
+                                   if t not in group | set(done) and not t.isdigit()))
+    return Count(tuple(tokenize(" ".join(thing))), done, " ".join(said).removesuffix(" and"), part=part)
 
 
 _RELATIVE = frozenset("who that which".split())

@@ -75,6 +75,11 @@ def test_what_a_count_counts():
     assert contacts.held_by("We saw an increase in contacts from the Police, increasing from an average of 223 "
                             "per month (Oct 2019 to March 2020) to 395 per month (April to June 2020).")
     assert not contacts.held_by("Contacts from the Police were reviewed; 223 children were offered an assessment.")
+    # a part of a group asked ('how many of ...') is not counted by the whole group's figure
+    neglect = counted("How many of the children on child protection plans in Poole were on a plan because of neglect?")
+    assert neglect.part == tuple(tokenize("neglect"))
+    assert not neglect.held_by("At 12 September 2017, 106 children were the subject of a child protection plan.")
+    assert neglect.held_by("Of these, 40 children were on a plan because of neglect.")
     # ... but those who have left a state are not in it: care leavers are no children in care
     in_care = counted("How many children were in care in Dorset?")
     assert not in_care.held_by("The council and its partners currently support 148 care leavers.")

@@ -398,6 +398,7 @@ class Count:
     # neglect?' -> 'neglect'): a sentence counting the part says one of these words; a
     # count of the whole group ('106 children were the subject of a plan') does not answer
     part: tuple[str, ...] = ()
+    per_one: bool = False  # a figure for each one of the group is asked (_PER_ONE)
 
     def __bool__(self) -> bool:
         return bool(self.words or self.done)
@@ -408,6 +409,8 @@ class Count:
         'the majority of plans' only before them), and what was done to it anywhere in the
         sentence or its ``context`` (heading, lead-in)?"""
         if self.part and not set(self.part) & held_words(f"{context} {sentence}"):
+            return False
+        if self.per_one and not _PER_ONE_SAID.search(f"{context} {sentence}"):
             return False
         if self.done:
             sentence, context = self._without_left(sentence), self._without_left(context)
@@ -466,7 +469,7 @@ def counted(question: str) -> Count:
     words after it up to the verb, less council names (capitalised: 'how many Poole
     children'); and a passive participle after the verb ('were adopted', 'had been placed')."""
     if m := _COUNT_ASKED.search(question):
-        return _count_of(m["rest"])
+        return replace(_count_of(m["rest"]), per_one=bool(_PER_ONE.search(question)))
     # a rate or share is a figure of its thing too: 'the rate of children in care', 'the vacancy rate'
     if m := _RATE_OF.search(question):
         count = _count_of(m["rest"])
@@ -476,6 +479,10 @@ def counted(question: str) -> Count:
     return Count()
 
 
+# A count asked of each one of a group ('How many cases was each reviewing officer handling?',
+# 'On average, how many ...?'): a figure per one answers, not the group's total.
+_PER_ONE = re.compile(r"\b(each|per|average)\b", re.I)
+_PER_ONE_SAID = re.compile(r"\b(each|per|average|caseloads?|ratio)\b", re.I)
 _RATE_OF = re.compile(r"\b(?P<what>rate|proportion|percentage|share) of\s+(?P<rest>[^?]*)", re.I)
 _RATE_NAMED = re.compile(r"\b(?P<word>[\w-]+)\s+rates?\b")
 

@@ -80,6 +80,12 @@ def test_what_a_count_counts():
     assert neglect.part == tuple(tokenize("neglect"))
     assert not neglect.held_by("At 12 September 2017, 106 children were the subject of a child protection plan.")
     assert neglect.held_by("Of these, 40 children were on a plan because of neglect.")
+    # a count asked of each one of a group wants a figure per one, not the group's total
+    each = counted("How many cases was each of Darlington's independent reviewing officers handling?")
+    assert each.per_one and not each.held_by("The inspectors also reviewed an additional fifty case files.")
+    assert each.held_by("Each reviewing officer holds 70 cases.")
+    assert counted("On average, how many children does each social worker have?").held_by(
+        "Caseloads are on average 16 children per social worker.")
     # ... but those who have left a state are not in it: care leavers are no children in care
     in_care = counted("How many children were in care in Dorset?")
     assert not in_care.held_by("The council and its partners currently support 148 care leavers.")

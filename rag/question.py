@@ -250,7 +250,8 @@ _ASKS = tuple((kind, re.compile(pattern)) for kind, pattern in (
     ("grade", r"\b(grade[sd]?|judgement|judged|rated|rating|verdict)\b|\bdid\s+(\S+\s+){1,3}rate\b(?! of)"),
     ("rate", r"\b(proportion|percentage|share)\b|\b(the|a|what|vacancy|turnover) rates?\b|\brate of\b"),
     # 'How much ...?', 'What was the budget?' -- not any question that mentions budgets.
-    ("money", r"\b(what|how much)\b.*\b(budget|cost|spend|spent|funding|investment|money|income|savings|grants?)\b"
+    ("money", r"\b(what|how much)\b.*\b(budget|cost|spend(ing)?|spent|fund(s|ed|ing)?|invest(ed|ing|ment)?|money|income"
+              r"|savings|grants?)\b"
               r"(?! (cuts?|reductions?))"
               r"|\bcost\b"),
     ("number", r"\b(how many|how much|number of|how far|(the|an|what|on) average)\b"),

@@ -228,6 +228,8 @@ def test_a_who_after_how_many_starts_a_clause_and_asks_no_person():
     # a sum of money asked for, in other words than 'budget'
     ("How much money did the programme expect to bring in?", "money"),
     ("What income did the scheme secure?", "money"),
+    ("How much was Dorset spending on transport for children in care?", "money"),
+    ("How much a year had Dorset set aside in a fund for care leavers?", "money"),
 ])
 def test_what_a_question_asks_is_read_from_its_own_clause(question, kind):
     assert answer_type(question) == kind

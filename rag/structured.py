@@ -34,7 +34,7 @@ def answer(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]]
     if question.intent == "grade":
         return _grades(question, reports)
     if question.intent == "recommendation":
-        return _recommendations(question, reports)
+        return _most_shared(question, reports) or _recommendations(question, reports)
     if _EVALUATES.search(question.text):
         return _grades(question, reports, whole_area=True)
     return _fields(question, reports)
@@ -515,6 +515,44 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
         note = " ".join(_rec_count(report, recs) for report, recs in _by_report(chosen))
     verdict = YES if question.polar and ASKS_RECOMMENDED.search(question.text) else ""
     return Draft(tuple(sentences), note=note, verdict=verdict), hits
+
+
+# 'Which organisation carries the most actions in the action plan?', 'What is the most common
+# deadline?': the value of a recommendation's own column (who is responsible, its timescale)
+# that most of a report's recommendations share, counted from the records.
+_MOST = re.compile(r"\b(most|commonest)\b", re.I)
+_COLUMNS = (("timescale", re.compile(r"\b(deadlines?|timescales?|time ?frames?|by when|how soon)\b", re.I)),
+            ("responsible", re.compile(r"\b(organi[sz]ations?|agenc(y|ies)|bod(y|ies)|partners?|who)\b", re.I)))
+
+
+def _most_shared(question: Question, reports: list[Report]) -> tuple[Draft, list[Hit]] | None:
+    """Per report, the column value most of its recommendations share and each one given it
+    (cited where printed); the note counts it against the others. None when the question asks
+    no such count or no report records that column."""
+    column = next((c for c, asks in _COLUMNS if asks.search(question.text)), None)
+    if column is None or not _MOST.search(question.text):
+        return None
+    hits: list[Hit] = []
+    sentences, notes = [], []
+    for report in reports:
+        at = {r: p for r in report.recommendations
+              if r.text.strip() and getattr(r, column).strip() and (p := _printed_at(report, r)) is not None}
+        if not at:
+            continue
+        counts = Counter(_norm(getattr(r, column)) for r in at)
+        printed = {_norm(getattr(r, column)): getattr(r, column).strip() for r in reversed(list(at))}
+        (top, n), *others = counts.most_common()
+        if others and others[0][1] == n:
+            continue  # a tie: no one value is the most common
+        rest = ", ".join(f"{printed[v]} {m}" for v, m in others)
+        what = "is responsible for the most" if column == "responsible" else "is the most common timescale of"
+        notes.append(f"In {report.meta.short_title}, {printed[top]} {what} recommendations: {in_words(n)} of "
+                     f"{in_words(len(at))}{f' ({rest})' if rest else ''}.")
+        sentences += [(r.text if r.text.endswith((".", "!", "?")) else r.text + ".", (_hit(hits, report, p),))
+                      for r, p in at.items() if _norm(getattr(r, column)) == top]
+    if not sentences:
+        return None
+    return Draft(tuple(sentences), note=" ".join(notes)), hits
 
 
 # A question asking how many records there are (a count), and one that also asks what they

@@ -102,6 +102,20 @@ def test_yes_to_whether_a_recommendation_was_made_when_one_on_it_is_recorded(cha
     assert not answer.text.startswith("Yes."), answer.text
 
 
+def test_the_value_most_recommendations_share_is_counted_from_the_records(chain):
+    recs = chain.retriever.reports[DARLINGTON].recommendations
+    answer = chain.ask("Which organisation has the most actions in Darlington's action plan?")
+    most = [r for r in recs if r.responsible == "DBC"]
+    assert answer.text.startswith(f"In Darlington Council 2012, DBC is responsible for the most recommendations: "
+                                  f"{len(most)} of {len(recs)} (CDDFT 6,"), answer.text
+    assert len(answer.citations) == len(most) and all(c.doc_id == DARLINGTON for c in answer.citations)
+    answer = chain.ask("What is the most common deadline in Darlington's action plan?")
+    assert "Within 3 Months is the most common timescale of recommendations: 25 of 38" in answer.text, answer.text
+    # a report whose recommendations record no timescale is not counted by one
+    answer = chain.ask("What is the most common deadline in Poole's 2017 recommendations?")
+    assert "most common timescale" not in answer.text
+
+
 def test_a_grade_is_cited_where_the_inspectors_state_it(chain):
     """Not only the bare 'Grade 2 (good)' line: the numbered paragraph that says it too."""
     answer = chain.ask("What grade did Ofsted give Dorset for the quality of provision in safeguarding services in 2011?")

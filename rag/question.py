@@ -338,15 +338,16 @@ _WINDOW = 4
 _WINDOW_AFTER = 6
 
 
-def _counted_after(words: list[str], i: int) -> set[str]:
+def _counted_after(words: list[str], i: int) -> tuple[set[str], set[str]]:
     """The words (keyword.held_words) right after the figure ``words[i]`` up to the first
     stopword (not 'and'): what it counts when a noun follows it ('474 eligible and former
     relevant care leavers'); none when the figure ends a phrase ('(485);') or a stopword follows
     ('5 were'). A bracket ends it: '(pupil referral units)' names the centres again. Whose they
-    are is not what they are: 'three residential children's homes' counts homes."""
+    are is not what they are: 'three residential children's homes' counts homes. Also the
+    words of its last word, the noun counted ('60 adoptive families' count families)."""
     run: list[str] = []
     if re.search(r"[^\w%]$", words[i]):
-        return set()
+        return set(), set()
     for w in words[i + 1:i + 1 + _WINDOW_AFTER]:
         bare = w.strip("(),.;:").lower()
         if not bare or w.startswith("(") or (bare in STOPWORDS and bare != "and") or bare in _AUX or bare == "per":
@@ -354,7 +355,8 @@ def _counted_after(words: list[str], i: int) -> set[str]:
         run.append(w)
         if w != w.rstrip("(),.;:"):
             break
-    return held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
+    held = held_words(" ".join(w for n, w in enumerate(run) if n == len(run) - 1 or not re.search(r"['’]s$", w)))
+    return held, (held_words(run[-1]) if run else set())
 
 
 def _end_of_change(words: list[str], i: int) -> bool:
@@ -432,8 +434,8 @@ class Count:
                 after = [x for x in words[i + 1:i + 1 + _WINDOW] if x.lower() not in _OF_THE]
                 near = held_words(" ".join(after[:2]))
             else:
-                counts = set() if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
-                if counts and self.done and all(any(same_word(d, t) for t in counts) for d in self.done):
+                counts, noun = (set(), set()) if self.share else _counted_after(words, i)  # '13% vacancy rate for posts'
+                if noun and self.done and all(any(same_word(d, t) for t in noun) for d in self.done):
                     return True  # what was done, counted: '16 adoptions' are 16 children adopted
                 if counts and not replace(self, words=self.words[-1:])._named_in(counts):
                     # 'the five Dorset learning centres' counts centres, not the children before it; the

@@ -61,6 +61,8 @@ def test_what_a_count_counts():
     assert adopted.done == tuple(tokenize("adopted"))
     assert not adopted.held_by("There were 294 children and young people looked after by the council.")
     assert adopted.held_by("Sixteen children were adopted in the year.")
+    assert adopted.held_by("There have been 16 adoptions.")  # what was done, counted
+    assert not adopted.held_by("60 adoptive families were approved.")  # families, of a kind adopting
     # children and young people are named many ways: 'care leavers', 'youngsters'
     assert counted("How many young people who have left care are at university?").held_by(
         "We currently have 31 care leavers at University.")

@@ -319,12 +319,12 @@ def test_thresholds_file_and_gate(tmp_path):
 
 def test_the_shipped_thresholds():
     t = load_thresholds()
-    # the line measured on the test split of the grown set on 2026-12-03 (issue 13's bars are not
+    # the line measured on the test split of the grown set on 2026-12-04 (issue 13's bars are not
     # met yet: the file says)
-    assert t.beat_baseline and t.minimum == {"answer_correctness": 0.60, "citation_precision": 0.73,
-                                             "abstention_accuracy": 0.80, "evidence_recall_at_5": 0.81}
-    assert t.maximum == {"false_abstention_rate": 0.19}
-    assert t.by_kind == {"comparison": {"answer_correctness": 0.34}}
+    assert t.beat_baseline and t.minimum == {"answer_correctness": 0.58, "citation_precision": 0.69,
+                                             "abstention_accuracy": 0.80, "evidence_recall_at_5": 0.80}
+    assert t.maximum == {"false_abstention_rate": 0.20}
+    assert t.by_kind == {"comparison": {"answer_correctness": 0.32}}
 
 
 def _score(qid: str, correct: bool, abstained: bool = False) -> QuestionScore:

@@ -518,6 +518,7 @@ def _count_of(rest_text: str) -> Count:
             thing.append(w)
             said.append(w)
         i += 1
+    thing_end = i
     if thing and i < len(rest) and rest[i].lower() in _RELATIVE:
         # 'young people who had left care were at university': the clause says who they are
         # ('care leavers' say it in other words); what is counted of them follows it
@@ -537,7 +538,7 @@ def _count_of(rest_text: str) -> Count:
         # 'how many of the children on plans were on one because of neglect': after the verb,
         # its first clause says which of the group (less what names the group itself)
         clause = len(re.findall(r"[\w'’-]+", re.split(r"[,;]|\b(?:and|compared|when|while)\b", rest_text)[0]))
-        verb = next((j for j in range(len(thing), clause) if rest[j].lower() in _AUX), clause)
+        verb = next((j for j in range(thing_end, clause) if rest[j].lower() in _AUX), clause)
         group = set(tokenize(" ".join(rest[:verb])))
         part = tuple(dict.fromkeys(t for t in tokenize(" ".join(w for w in rest[verb + 1:clause] if not w[:1].isupper()))
                                    if t not in group | set(done) and not t.isdigit()))

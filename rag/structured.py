@@ -416,6 +416,10 @@ def _another_inspection(sentence: str, report: Report) -> bool:
     return bool(EARLIER_SAID.search(sentence)) or any(int(y) < report.meta.year - 1 for y in YEAR.findall(sentence))
 
 
+def _as_sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -504,7 +508,7 @@ def _recommendations(question: Question, reports: list[Report]) -> tuple[Draft, 
     for report, rec in chosen:
         if report.doc_id in stated:
             continue
-        text = rec.text if rec.text.endswith((".", "!", "?")) else rec.text + "."
+        text = _as_sentence(rec.text)
         when = [f"timescale: {rec.timescale}" if rec.timescale else "",
                 f"responsible: {rec.responsible}" if rec.responsible and rec.responsible not in rec.text else ""]
         if any(when):
@@ -548,8 +552,8 @@ def _most_shared(question: Question, reports: list[Report]) -> tuple[Draft, list
         what = "is responsible for the most" if column == "responsible" else "is the most common timescale of"
         notes.append(f"In {report.meta.short_title}, {printed[top]} {what} recommendations: {in_words(n)} of "
                      f"{in_words(len(at))}{f' ({rest})' if rest else ''}.")
-        sentences += [(r.text if r.text.endswith((".", "!", "?")) else r.text + ".", (_hit(hits, report, p),))
-                      for r, p in at.items() if _norm(getattr(r, column)) == top]
+        sentences += [(_as_sentence(r.text), (_hit(hits, report, p),)) for r, p in at.items()
+                      if _norm(getattr(r, column)) == top]
     if not sentences:
         return None
     return Draft(tuple(sentences), note=" ".join(notes)), hits

@@ -11,9 +11,10 @@ cited sentence decides it:
   the value the question asks about ('Current risk: LOW' for 'assessed as low', 'is good'
   for 'judged good', '100%' for 'were all ... held on time') with no negation -> yes; it
   states another value of the same scale ('adequate' for 'good', 'HIGH' for 'low', '81%'
-  for 'all') -> no; it states, as a plain fact, the state the question asks of its subject
-  ('Were arrangements in place to track missing children?': 'Robust arrangements are in
-  place countywide to track children ... missing') -> yes (``_states_asked``).
+  for 'all') -> no; it says a thing asked to have gone ahead as planned was delayed,
+  postponed or cancelled -> no; it states, as a plain fact, the state the question asks of
+  its subject ('Were arrangements in place to track missing children?': 'Robust arrangements
+  are in place countywide to track children ... missing') -> yes (``_states_asked``).
 
 Anything else is left undecided (''): the answer then gives the evidence without a yes
 or a no, rather than guess one. Pure functions over text.
@@ -33,6 +34,10 @@ _NEGATION = re.compile(r"\b(?:no|not|none|never|nor|neither|nothing|without|cann
 _NOT_NEGATION = re.compile(r"\b(?:not only|not just|not least|no doubt|no (?:more|less|fewer) than"
                            r"|not (?:more|less|fewer) than|if not|or not|no matter)\b", re.I)
 _WINDOW = 4  # words after a negation that it governs ('no specific budget implications')
+# A question whether something happened as it was meant to, and the words saying it did not.
+_ASKS_HAPPENED = re.compile(r"\b(go|goes|went|gone) ahead\b|\b(take|took|taken) place\b|\bas planned\b"
+                            r"|\bon (time|schedule)\b", re.I)
+_DID_NOT_HAPPEN = re.compile(r"\b(delayed|postponed|cancell?ed|deferred|put on hold|paused|suspended)\b", re.I)
 # Values a question asks about that a sentence can state or contradict, by scale.
 _LEVELS = ("low", "medium", "high")
 _ALL = re.compile(r"\b(all|every|each)\b", re.I)
@@ -73,6 +78,8 @@ def reading(question: str, sentence: str) -> str:
     own = _content(sentence)
     if not asked & own:  # not about what was asked
         return ""
+    if _ASKS_HAPPENED.search(question) and _DID_NOT_HAPPEN.search(sentence):
+        return NO  # 'Did the training go ahead as planned?': 'this was delayed as a result of the pandemic'
     if _negated(sentence):
         return NO if _negates_asked(sentence, asked) else ""
     return _by_value(question, sentence) or (YES if _states_asked(question, sentence) else "")
@@ -198,6 +205,9 @@ _EXAMPLES = (
     ("Was a single database of safeguarding checks in place?",
      "A fast track referral system is now in place between social care and health.", ""),
     ("Were arrangements in place to track missing children?", "Arrangements are not in place to track them.", NO),
+    # a thing asked to have happened as planned, and said to be delayed
+    ("Did the supervision training go ahead in spring 2020 as planned?",
+     "We had planned this training for Spring 2020; however, it was delayed by the pandemic.", NO),
     # 'not only' is no negation
     ("Was the current risk assessed as low?", "Risk is not only low but falling.", YES),
 )

@@ -64,6 +64,7 @@ _ASKS_GRADE = re.compile(
 
 _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
+    r"|improvement actions?"
     r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
     r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b"
     r"|\bsuggest(ed|s)?\b.*\bshould\b|\b(ofsted|inspectors?)\s+(want(ed|s)?|expect(ed|s)?)\b", re.I)

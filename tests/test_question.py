@@ -93,6 +93,7 @@ def test_a_financial_or_school_year_is_the_year_that_reports_it(question, years)
     ("How many recommendations did Ofsted make for Poole in 2017?", True),
     ("How many of the recommendations were about care leavers?", True),
     ("List every recommendation Ofsted made for Poole.", True),
+    ("Which of the improvement actions Ofsted set for Dorset involved the police?", False),
 ])
 def test_a_figure_asked_of_a_recommendation_is_in_it_not_the_whole_list(question, whole_list):
     q = read(question, LIBRARY)

@@ -62,12 +62,14 @@ _ASKS_GRADE = re.compile(
     # 'How did Ofsted rate ...?', not 'the rate of ...', nor '... did it have, and what was the vacancy rate?'
     r"|\b(did|does|do)\s+(\S+\s+){1,3}rate\b(?! of)", re.I)
 
+# What the inspectors wanted is what they recommended ('Did Ofsted want ...?').
+_INSPECTORS_WANT = r"\b(ofsted|inspectors?)\s+(want|expect)(ed|s)?\b"
 _RECOMMENDATION_WORDS = re.compile(
     r"\b(recommend(ations?|ed|s)?|areas? for improvement|actions? (required|plan)|improve(ments?)? (needed|required)"
     r"|improvement actions?"
     r"|needs? to (be )?improve(d)?|what (needs|has|have) to improve)\b"
     r"|\b(want(ed)?|told|tell|ask(ed)?)\b.*\bto (change|do|improve|make|ensure)\b"
-    r"|\bsuggest(ed|s)?\b.*\bshould\b|\b(ofsted|inspectors?)\s+(want(ed|s)?|expect(ed|s)?)\b", re.I)
+    rf"|\bsuggest(ed|s)?\b.*\bshould\b|{_INSPECTORS_WANT}", re.I)
 # A yes/no question asking whether the report recommended something ('Was there a
 # recommendation about ...?', 'Did Ofsted make any recommendations ...?', 'Was Dorset told to
 # do anything about ...?', 'Did inspectors suggest Darlington should ...?', 'Did Ofsted want
@@ -75,7 +77,7 @@ _RECOMMENDATION_WORDS = re.compile(
 # state of the recommendations ('Were they all met?').
 ASKS_RECOMMENDED = re.compile(r"\b(was|were|is|are) there\b[^?]*\brecommendation|\b(make|made|give|gave)\b[^?]*"
                               r"\brecommendations?\b|\b(recommend(ed|s)?|suggest(ed|s)?)\b|\b(told|asked)\b[^?]*\bto\b"
-                              r"|\b(ofsted|inspectors?)\s+(want|expect)|\bplan\s+(have|has|include|contain)", re.I)
+                              rf"|{_INSPECTORS_WANT}|\bplan\s+(have|has|include|contain)", re.I)
 # A figure or time asked of what a recommendation says ('Within how many hours should return
 # interviews happen, according to the recommendations?') is in the recommendation that says
 # it, not a request for the whole list; 'How many recommendations ...?' counts the list.
@@ -427,7 +429,7 @@ class Count:
         for i, w in enumerate(words):
             bare = w.strip("(),.;:").lower()
             vague = bare in _VAGUE_COUNT
-            if not (vague or any(ch.isdigit() for ch in bare) or bare in NUMBER_WORDS):
+            if not (vague or _is_figure(bare)):
                 continue
             if not self.share and (bare.startswith(("£", "$")) or bare.endswith("%")):
                 continue  # a sum or a share is no count: 'the £20,000 care leavers fund', '84% of children'

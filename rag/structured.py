@@ -544,7 +544,9 @@ def _most_shared(question: Question, reports: list[Report]) -> tuple[Draft, list
         if not at:
             continue
         counts = Counter(_norm(getattr(r, column)) for r in at)
-        printed = {_norm(getattr(r, column)): getattr(r, column).strip() for r in reversed(list(at))}
+        printed: dict[str, str] = {}  # each value as first printed
+        for r in at:
+            printed.setdefault(_norm(getattr(r, column)), getattr(r, column).strip())
         (top, n), *others = counts.most_common()
         if others and others[0][1] == n:
             continue  # a tie: no one value is the most common
